@@ -1,0 +1,192 @@
+"""Columns (栏目), information items (政府信息) with their statutory metadata, revisions, relations, attachments."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from gongkai.orgs.models import Organization
+
+
+class Column(models.Model):
+    class UpdateClass(models.TextChoices):
+        NEWS = "news", "动态·要闻（2周）"
+        NOTICE = "notice", "通知公告·政策文件（6个月）"
+        YEARLY = "yearly", "人事·规划（1年）"
+        STATIC = "static", "静态栏目"
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="columns")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    name = models.CharField("栏目名称", max_length=100)
+    section = models.CharField("专栏分区", max_length=32, blank=True)
+    statutory_code = models.CharField("法定公开事项", max_length=16, blank=True)
+    update_class = models.CharField("更新类别", max_length=16, choices=UpdateClass.choices,
+                                    default=UpdateClass.NOTICE)
+    responsible = models.CharField("责任单位", max_length=100, blank=True)
+    first_level = models.BooleanField("一级栏目", default=False)
+    sort_order = models.IntegerField("排序", default=0)
+    is_system = models.BooleanField("系统栏目", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "parent", "name"], name="uniq_column_name"),
+            models.UniqueConstraint(fields=["org", "name"], condition=Q(parent__isnull=True),
+                                    name="uniq_root_column_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InfoItem(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "待审核"
+        RETURNED = "returned", "已退回"
+        APPROVED = "approved", "待发布"
+        PUBLISHED = "published", "已发布"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    class Disclosure(models.TextChoices):
+        PROACTIVE = "proactive", "主动公开"
+        ON_REQUEST = "on_request", "依申请公开"
+        WITHHELD = "withheld", "不予公开"
+
+    class Kind(models.TextChoices):
+        RULE = "rule", "规章"
+        NORMATIVE = "normative", "行政规范性文件"
+        OTHER = "other", "其他"
+
+    class Validity(models.TextChoices):
+        VALID = "valid", "有效"
+        NOT_YET_EFFECTIVE = "not_yet_effective", "尚未生效"
+        AMENDED = "amended", "已修改"
+        REPEALED = "repealed", "废止"
+        EXPIRED = "expired", "失效"
+        PARTIALLY_INVALID = "partially_invalid", "部分失效"
+
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="items", verbose_name="发布机构")
+    external_id = models.CharField("外部编号", max_length=200, unique=True, null=True, blank=True)
+    title = models.CharField("标题", max_length=500)
+    index_no = models.CharField("索引号", max_length=80, unique=True, null=True, blank=True)
+    subject = models.CharField("主题分类", max_length=100, blank=True)
+    genre = models.CharField("公文种类", max_length=20, blank=True)
+    issuers = models.ManyToManyField(Organization, blank=True, related_name="joint_items",
+                                     verbose_name="联合发文机关")
+    written_on = models.DateField("成文日期", null=True, blank=True)
+    published_at = models.DateTimeField("发布日期", null=True, blank=True, db_index=True)
+    formed_on = models.DateField("形成或变更日期", null=True, blank=True)
+    doc_no = models.CharField("文号", max_length=100, blank=True)
+    doc_no_norm = models.CharField(max_length=100, blank=True, db_index=True)
+    keywords = models.CharField("主题词", max_length=300, blank=True)
+    disclosure = models.CharField("公开属性", max_length=16, choices=Disclosure.choices,
+                                  default=Disclosure.PROACTIVE)
+    disclosure_reason = models.CharField("不主动公开理由", max_length=500, blank=True)
+    kind = models.CharField("文件类别", max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    validity = models.CharField("有效性", max_length=20, choices=Validity.choices, default=Validity.VALID)
+    validity_changed_on = models.DateField("有效性变更日期", null=True, blank=True)
+    effective_on = models.DateField("施行日期", null=True, blank=True)
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+    columns = models.ManyToManyField(Column, blank=True, related_name="items", verbose_name="栏目")
+    body_html = models.TextField("正文", blank=True)
+    body_text = models.TextField(blank=True)
+    source = models.CharField("信息来源", max_length=200, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    drafter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", verbose_name="拟稿人")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name="审核人")
+    publisher = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name="发布人")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField("撤回原因", max_length=500, blank=True)
+    review_comment = models.TextField("审核意见", blank=True)
+    revision = models.PositiveIntegerField("修订版本", default=0)
+    is_historical = models.BooleanField("历史导入", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["org", "status", "published_at"])]
+        verbose_name = "政府信息"
+        verbose_name_plural = "政府信息"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.disclosure == self.Disclosure.PROACTIVE
+
+
+class ItemRevision(models.Model):
+    """A published version of an item: kept for ever, listable (issue 2: corrections make new revisions)."""
+
+    item = models.ForeignKey(InfoItem, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["item", "-number"]
+        constraints = [models.UniqueConstraint(fields=["item", "number"], name="uniq_revision")]
+
+
+class ItemRelation(models.Model):
+    class Type(models.TextChoices):
+        INTERPRETS = "interprets", "解读"
+        AMENDS = "amends", "修改"
+        REPEALS = "repeals", "废止"
+        REPLACES = "replaces", "替代"
+
+    source = models.ForeignKey(InfoItem, on_delete=models.CASCADE, related_name="relations_out")
+    type = models.CharField(max_length=16, choices=Type.choices)
+    target = models.ForeignKey(InfoItem, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="relations_in")
+    target_external_id = models.CharField(max_length=200, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "type", "target_external_id"], name="uniq_relation")
+        ]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    item = models.ForeignKey(InfoItem, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField("文件名", max_length=255)
+    file = models.FileField(upload_to=attachment_path, blank=True, max_length=255)
+    url = models.URLField("外部链接", max_length=1000, blank=True)
+    size = models.BigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    text = models.TextField(blank=True)
+    sort_order = models.IntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndexNoSequence(models.Model):
+    """The last number used in one scope of the 索引号 pattern (R-PUB-10: unique, never reused)."""
+
+    scope = models.CharField(max_length=100, unique=True)
+    last = models.PositiveIntegerField(default=0)
