@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    path("staff/calendar/", include("gongkai.core.urls")),
     path("staff/", include("gongkai.publishing.urls_staff")),
     path("", include("gongkai.portal.urls")),
 ]

@@ -87,17 +87,22 @@ def chinese_calendar_days(year: int) -> tuple[list[tuple[date, str]], list[tuple
     import chinese_calendar
 
     holidays = [
-        (d, _cn_name(name)) for d, name in chinese_calendar.holidays.items() if d.year == year and d.weekday() < 5
+        (d, _cn_name(name))
+        for d, name in chinese_calendar.holidays.items()
+        if d.year == year and d.weekday() < 5
     ]
     workdays = [
-        (d, _cn_name(name)) for d, name in chinese_calendar.workdays.items() if d.year == year and d.weekday() >= 5
+        (d, _cn_name(name))
+        for d, name in chinese_calendar.workdays.items()
+        if d.year == year and d.weekday() >= 5
     ]
     return sorted(holidays), sorted(workdays)
 
 
 @transaction.atomic
-def calendar_year_load(*, actor: Any, year: int, holidays: list[tuple[date, str]],
-                       workdays: list[tuple[date, str]], source: str) -> CalendarYear:
+def calendar_year_load(
+    *, actor: Any, year: int, holidays: list[tuple[date, str]], workdays: list[tuple[date, str]], source: str
+) -> CalendarYear:
     """Replace a year's schedule with the given exceptions and mark it loaded."""
     for d, _ in holidays + workdays:
         if d.year != year:
@@ -108,8 +113,12 @@ def calendar_year_load(*, actor: Any, year: int, holidays: list[tuple[date, str]
         + [CalendarDay(date=d, kind=CalendarDay.Kind.WORKDAY, name=n[:50]) for d, n in workdays]
     )
     cal_year, _ = CalendarYear.objects.update_or_create(year=year, defaults={"source": source})
-    audit_log(actor=actor, action="calendar.load", obj=cal_year,
-              data={"holidays": len(holidays), "workdays": len(workdays), "source": source})
+    audit_log(
+        actor=actor,
+        action="calendar.load",
+        obj=cal_year,
+        data={"holidays": len(holidays), "workdays": len(workdays), "source": source},
+    )
     transaction.on_commit(_invalidate)
     _invalidate()
     return cal_year
@@ -123,8 +132,9 @@ def calendar_prefill_from_package(*, actor: Any = None, only_missing: bool = Tru
         if only_missing and year in loaded:
             continue
         holidays, workdays = chinese_calendar_days(year)
-        calendar_year_load(actor=actor, year=year, holidays=holidays, workdays=workdays,
-                           source="chinese-calendar")
+        calendar_year_load(
+            actor=actor, year=year, holidays=holidays, workdays=workdays, source="chinese-calendar"
+        )
         done.append(year)
     return done
 
@@ -140,8 +150,13 @@ def calendar_day_set(*, actor: Any, day: date, kind: str | None, name: str = "")
         if kind not in CalendarDay.Kind.values:
             raise ApplicationError("bad_kind", "日期类型无效。")
         CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind, "name": name[:50]})
-    audit_log(actor=actor, action="calendar.day_set", object_type="core.calendarday",
-              object_id=day.isoformat(), data={"kind": kind, "name": name})
+    audit_log(
+        actor=actor,
+        action="calendar.day_set",
+        object_type="core.calendarday",
+        object_id=day.isoformat(),
+        data={"kind": kind, "name": name},
+    )
     transaction.on_commit(_invalidate)
     _invalidate()
 

@@ -19,11 +19,18 @@ class Organization(models.Model):
         COUNTY = "county", "县级"
         TOWNSHIP = "township", "乡级"
 
-    code = models.CharField("机构代码", max_length=18, unique=True, help_text="统一社会信用代码或组织机构代码")
+    code = models.CharField(
+        "机构代码", max_length=18, unique=True, help_text="统一社会信用代码或组织机构代码"
+    )
     name = models.CharField("名称", max_length=100)
     short_name = models.CharField("简称", max_length=50, blank=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级机关"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name="上级机关",
     )
     kind = models.CharField("类型", max_length=32, choices=Kind.choices)
     level = models.CharField("层级", max_length=16, choices=Level.choices, blank=True)

@@ -72,3 +72,8 @@ def effective_level(org: Organization) -> str:
 
 
 ROLE_LABELS = dict(Role.choices)
+
+
+def may_admin_org(user: Any, org: Organization) -> bool:
+    """Org admins of the agency and platform admins manage its columns, users and roles (None = system)."""
+    return user is None or is_platform_admin(user) or user_has_role(user, org, Role.ORG_ADMIN)

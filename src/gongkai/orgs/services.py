@@ -13,11 +13,22 @@ from gongkai.core.audit import audit_log
 from gongkai.core.errors import ApplicationError, PermissionDenied
 from gongkai.orgs.codes import normalize_org_code, org_code_error
 from gongkai.orgs.models import Membership, Organization, Role, User
-from gongkai.orgs.selectors import is_platform_admin, user_has_role
+from gongkai.orgs.selectors import is_platform_admin, may_admin_org
 
 ORG_FIELDS = (
-    "name", "short_name", "kind", "level", "doc_prefix", "address", "postcode", "phone", "fax", "email",
-    "office_hours", "website", "sort_order",
+    "name",
+    "short_name",
+    "kind",
+    "level",
+    "doc_prefix",
+    "address",
+    "postcode",
+    "phone",
+    "fax",
+    "email",
+    "office_hours",
+    "website",
+    "sort_order",
 )
 
 
@@ -43,7 +54,9 @@ def _check_org_fields(fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def org_upsert(*, actor: Any, code: str, parent_code: str | None = None, **fields: Any) -> tuple[Organization, bool]:
+def org_upsert(
+    *, actor: Any, code: str, parent_code: str | None = None, **fields: Any
+) -> tuple[Organization, bool]:
     """Create or update an agency by its code. Returns (org, created)."""
     if actor is not None and not is_platform_admin(actor):
         raise PermissionDenied()
@@ -73,8 +86,16 @@ def org_upsert(*, actor: Any, code: str, parent_code: str | None = None, **field
 
 
 @transaction.atomic
-def user_create(*, actor: Any, username: str, password: str | None, full_name: str = "", email: str = "",
-                is_platform_admin_flag: bool = False, check_password: bool = True) -> User:
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str | None,
+    full_name: str = "",
+    email: str = "",
+    is_platform_admin_flag: bool = False,
+    check_password: bool = True,
+) -> User:
     if actor is not None and not is_platform_admin(actor) and not _is_any_org_admin(actor):
         raise PermissionDenied()
     username = username.strip()
@@ -82,8 +103,12 @@ def user_create(*, actor: Any, username: str, password: str | None, full_name: s
         raise ApplicationError("missing_field", "用户名不能为空。", field="username")
     if User.objects.filter(username=username).exists():
         raise ApplicationError("duplicate", "该用户名已存在。", field="username")
-    user = User(username=username, full_name=full_name.strip(), email=email.strip(),
-                is_platform_admin=is_platform_admin_flag)
+    user = User(
+        username=username,
+        full_name=full_name.strip(),
+        email=email.strip(),
+        is_platform_admin=is_platform_admin_flag,
+    )
     if password:
         if check_password:
             try:
@@ -99,32 +124,39 @@ def user_create(*, actor: Any, username: str, password: str | None, full_name: s
 
 
 def _is_any_org_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and Membership.objects.filter(
-        user=user, role=Role.ORG_ADMIN
-    ).exists()
-
-
-def _may_manage_roles(actor: Any, org: Organization) -> bool:
-    return actor is None or is_platform_admin(actor) or user_has_role(actor, org, Role.ORG_ADMIN)
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and Membership.objects.filter(user=user, role=Role.ORG_ADMIN).exists()
+    )
 
 
 @transaction.atomic
 def membership_grant(*, actor: Any, user: User, org: Organization, role: str) -> Membership:
     if role not in Role.values:
         raise ApplicationError("bad_role", "角色无效。", field="role")
-    if not _may_manage_roles(actor, org):
+    if not may_admin_org(actor, org):
         raise PermissionDenied()
     membership, created = Membership.objects.get_or_create(user=user, org=org, role=role)
     if created:
-        audit_log(actor=actor, action="membership.grant", obj=membership, org_code=org.code,
-                  data={"user": user.username, "role": role})
+        audit_log(
+            actor=actor,
+            action="membership.grant",
+            obj=membership,
+            org_code=org.code,
+            data={"user": user.username, "role": role},
+        )
     return membership
 
 
 @transaction.atomic
 def membership_revoke(*, actor: Any, membership: Membership) -> None:
-    if not _may_manage_roles(actor, membership.org):
+    if not may_admin_org(actor, membership.org):
         raise PermissionDenied()
-    audit_log(actor=actor, action="membership.revoke", obj=membership, org_code=membership.org.code,
-              data={"user": membership.user.username, "role": membership.role})
+    audit_log(
+        actor=actor,
+        action="membership.revoke",
+        obj=membership,
+        org_code=membership.org.code,
+        data={"user": membership.user.username, "role": membership.role},
+    )
     membership.delete()

@@ -17,12 +17,15 @@ class Column(models.Model):
         STATIC = "static", "静态栏目"
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="columns")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     name = models.CharField("栏目名称", max_length=100)
     section = models.CharField("专栏分区", max_length=32, blank=True)
     statutory_code = models.CharField("法定公开事项", max_length=16, blank=True)
-    update_class = models.CharField("更新类别", max_length=16, choices=UpdateClass.choices,
-                                    default=UpdateClass.NOTICE)
+    update_class = models.CharField(
+        "更新类别", max_length=16, choices=UpdateClass.choices, default=UpdateClass.NOTICE
+    )
     responsible = models.CharField("责任单位", max_length=100, blank=True)
     first_level = models.BooleanField("一级栏目", default=False)
     sort_order = models.IntegerField("排序", default=0)
@@ -33,8 +36,9 @@ class Column(models.Model):
         ordering = ["sort_order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["org", "parent", "name"], name="uniq_column_name"),
-            models.UniqueConstraint(fields=["org", "name"], condition=Q(parent__isnull=True),
-                                    name="uniq_root_column_name"),
+            models.UniqueConstraint(
+                fields=["org", "name"], condition=Q(parent__isnull=True), name="uniq_root_column_name"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -68,22 +72,26 @@ class InfoItem(models.Model):
         EXPIRED = "expired", "失效"
         PARTIALLY_INVALID = "partially_invalid", "部分失效"
 
-    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="items", verbose_name="发布机构")
+    org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="items", verbose_name="发布机构"
+    )
     external_id = models.CharField("外部编号", max_length=200, unique=True, null=True, blank=True)
     title = models.CharField("标题", max_length=500)
     index_no = models.CharField("索引号", max_length=80, unique=True, null=True, blank=True)
     subject = models.CharField("主题分类", max_length=100, blank=True)
     genre = models.CharField("公文种类", max_length=20, blank=True)
-    issuers = models.ManyToManyField(Organization, blank=True, related_name="joint_items",
-                                     verbose_name="联合发文机关")
+    issuers = models.ManyToManyField(
+        Organization, blank=True, related_name="joint_items", verbose_name="联合发文机关"
+    )
     written_on = models.DateField("成文日期", null=True, blank=True)
     published_at = models.DateTimeField("发布日期", null=True, blank=True, db_index=True)
     formed_on = models.DateField("形成或变更日期", null=True, blank=True)
     doc_no = models.CharField("文号", max_length=100, blank=True)
     doc_no_norm = models.CharField(max_length=100, blank=True, db_index=True)
     keywords = models.CharField("主题词", max_length=300, blank=True)
-    disclosure = models.CharField("公开属性", max_length=16, choices=Disclosure.choices,
-                                  default=Disclosure.PROACTIVE)
+    disclosure = models.CharField(
+        "公开属性", max_length=16, choices=Disclosure.choices, default=Disclosure.PROACTIVE
+    )
     disclosure_reason = models.CharField("不主动公开理由", max_length=500, blank=True)
     kind = models.CharField("文件类别", max_length=16, choices=Kind.choices, default=Kind.OTHER)
     validity = models.CharField("有效性", max_length=20, choices=Validity.choices, default=Validity.VALID)
@@ -94,13 +102,33 @@ class InfoItem(models.Model):
     body_html = models.TextField("正文", blank=True)
     body_text = models.TextField(blank=True)
     source = models.CharField("信息来源", max_length=200, blank=True)
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    drafter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+", verbose_name="拟稿人")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+", verbose_name="审核人")
-    publisher = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+", verbose_name="发布人")
+    status = models.CharField(
+        "状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    drafter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="拟稿人",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人",
+    )
+    publisher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="发布人",
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -133,8 +161,9 @@ class ItemRevision(models.Model):
     snapshot = models.JSONField()
     reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["item", "-number"]
@@ -150,8 +179,9 @@ class ItemRelation(models.Model):
 
     source = models.ForeignKey(InfoItem, on_delete=models.CASCADE, related_name="relations_out")
     type = models.CharField(max_length=16, choices=Type.choices)
-    target = models.ForeignKey(InfoItem, null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="relations_in")
+    target = models.ForeignKey(
+        InfoItem, null=True, blank=True, on_delete=models.CASCADE, related_name="relations_in"
+    )
     target_external_id = models.CharField(max_length=200, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

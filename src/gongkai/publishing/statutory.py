@@ -28,8 +28,14 @@ ARTICLE_20 = [
 # R-PUB-2
 ARTICLE_21_CITY_COUNTY = ["市政建设", "公共服务", "公益事业", "土地征收", "房屋征收", "治安管理", "社会救助"]
 ARTICLE_21_TOWNSHIP = [
-    "贯彻落实农业农村政策", "农田水利工程建设运营", "农村土地承包经营权流转", "宅基地使用情况审核",
-    "土地征收", "房屋征收", "筹资筹劳", "社会救助",
+    "贯彻落实农业农村政策",
+    "农田水利工程建设运营",
+    "农村土地承包经营权流转",
+    "宅基地使用情况审核",
+    "土地征收",
+    "房屋征收",
+    "筹资筹劳",
+    "社会救助",
 ]
 
 # The five sections of every agency's 政府信息公开专栏 (issue 2, item 4): (section code, name).
@@ -58,6 +64,8 @@ def skeleton(kind: str, level: str) -> list[tuple[str, str, list[tuple[str, str]
         children: list[tuple[str, str]] = []
         if code == "statutory":
             children = [(f"a20.{i}", title) for i, title in enumerate(ARTICLE_20, start=1)]
-            children += [(f"a21.{i}", title) for i, title in enumerate(article_21_items(kind, level), start=1)]
+            children += [
+                (f"a21.{i}", title) for i, title in enumerate(article_21_items(kind, level), start=1)
+            ]
         result.append((code, name, children))
     return result

@@ -4,61 +4,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('action', models.CharField(max_length=64)),
-                ('object_type', models.CharField(max_length=64)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('org_code', models.CharField(blank=True, db_index=True, max_length=32)),
-                ('from_state', models.CharField(blank=True, max_length=32)),
-                ('to_state', models.CharField(blank=True, max_length=32)),
-                ('comment', models.TextField(blank=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("action", models.CharField(max_length=64)),
+                ("object_type", models.CharField(max_length=64)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                ("org_code", models.CharField(blank=True, db_index=True, max_length=32)),
+                ("from_state", models.CharField(blank=True, max_length=32)),
+                ("to_state", models.CharField(blank=True, max_length=32)),
+                ("comment", models.TextField(blank=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True)),
-                ('kind', models.CharField(choices=[('holiday', '法定节假日'), ('workday', '调休上班')], max_length=16)),
-                ('name', models.CharField(blank=True, max_length=50)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("holiday", "法定节假日"), ("workday", "调休上班")], max_length=16
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=50)),
             ],
             options={
-                'ordering': ['date'],
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarYear',
+            name="CalendarYear",
             fields=[
-                ('year', models.PositiveIntegerField(primary_key=True, serialize=False)),
-                ('source', models.CharField(blank=True, max_length=100)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("year", models.PositiveIntegerField(primary_key=True, serialize=False)),
+                ("source", models.CharField(blank=True, max_length=100)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['year'],
+                "ordering": ["year"],
             },
         ),
         migrations.CreateModel(
-            name='LoginFailure',
+            name="LoginFailure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('username', models.CharField(db_index=True, max_length=150)),
-                ('address', models.CharField(db_index=True, max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("username", models.CharField(db_index=True, max_length=150)),
+                ("address", models.CharField(db_index=True, max_length=64)),
             ],
         ),
     ]

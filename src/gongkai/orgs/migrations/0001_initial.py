@@ -9,83 +9,225 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name', models.CharField(blank=True, max_length=50, verbose_name='姓名')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='电话')),
-                ('is_platform_admin', models.BooleanField(default=False, verbose_name='政务公开办管理员')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                ("full_name", models.CharField(blank=True, max_length=50, verbose_name="姓名")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="电话")),
+                ("is_platform_admin", models.BooleanField(default=False, verbose_name="政务公开办管理员")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='统一社会信用代码或组织机构代码', max_length=18, unique=True, verbose_name='机构代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('short_name', models.CharField(blank=True, max_length=50, verbose_name='简称')),
-                ('kind', models.CharField(choices=[('government', '人民政府'), ('department', '政府部门'), ('township', '乡镇（街道）'), ('public_institution', '公共企事业单位')], max_length=32, verbose_name='类型')),
-                ('level', models.CharField(blank=True, choices=[('province', '省级'), ('city', '设区的市级'), ('county', '县级'), ('township', '乡级')], max_length=16, verbose_name='层级')),
-                ('doc_prefix', models.CharField(blank=True, max_length=20, verbose_name='机关代字')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='办公地址')),
-                ('postcode', models.CharField(blank=True, max_length=6, verbose_name='邮政编码')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='联系电话')),
-                ('fax', models.CharField(blank=True, max_length=50, verbose_name='传真')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
-                ('office_hours', models.CharField(blank=True, max_length=200, verbose_name='办公时间')),
-                ('website', models.URLField(blank=True, verbose_name='网站')),
-                ('sort_order', models.IntegerField(default=0, verbose_name='排序')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.organization', verbose_name='上级机关')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="统一社会信用代码或组织机构代码",
+                        max_length=18,
+                        unique=True,
+                        verbose_name="机构代码",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("short_name", models.CharField(blank=True, max_length=50, verbose_name="简称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("government", "人民政府"),
+                            ("department", "政府部门"),
+                            ("township", "乡镇（街道）"),
+                            ("public_institution", "公共企事业单位"),
+                        ],
+                        max_length=32,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("province", "省级"),
+                            ("city", "设区的市级"),
+                            ("county", "县级"),
+                            ("township", "乡级"),
+                        ],
+                        max_length=16,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("doc_prefix", models.CharField(blank=True, max_length=20, verbose_name="机关代字")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="办公地址")),
+                ("postcode", models.CharField(blank=True, max_length=6, verbose_name="邮政编码")),
+                ("phone", models.CharField(blank=True, max_length=50, verbose_name="联系电话")),
+                ("fax", models.CharField(blank=True, max_length=50, verbose_name="传真")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮箱")),
+                ("office_hours", models.CharField(blank=True, max_length=200, verbose_name="办公时间")),
+                ("website", models.URLField(blank=True, verbose_name="网站")),
+                ("sort_order", models.IntegerField(default=0, verbose_name="排序")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.organization",
+                        verbose_name="上级机关",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '机关',
-                'verbose_name_plural': '机关',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "机关",
+                "verbose_name_plural": "机关",
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('drafter', '拟稿人'), ('reviewer', '审核人'), ('publisher', '发布人'), ('foi_handler', '依申请公开经办人'), ('foi_head', '政府信息公开工作机构负责人'), ('message_handler', '互动办理人'), ('data_publisher', '数据发布人'), ('org_admin', '单位管理员')], max_length=32)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='orgs.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("drafter", "拟稿人"),
+                            ("reviewer", "审核人"),
+                            ("publisher", "发布人"),
+                            ("foi_handler", "依申请公开经办人"),
+                            ("foi_head", "政府信息公开工作机构负责人"),
+                            ("message_handler", "互动办理人"),
+                            ("data_publisher", "数据发布人"),
+                            ("org_admin", "单位管理员"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="orgs.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['org__code', 'user__username', 'role'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'org', 'role'), name='uniq_membership')],
+                "ordering": ["org__code", "user__username", "role"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "org", "role"), name="uniq_membership")
+                ],
             },
         ),
     ]

@@ -7,157 +7,399 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IndexNoSequence',
+            name="IndexNoSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(max_length=100, unique=True)),
-                ('last', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scope", models.CharField(max_length=100, unique=True)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Column',
+            name="Column",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='栏目名称')),
-                ('section', models.CharField(blank=True, max_length=32, verbose_name='专栏分区')),
-                ('statutory_code', models.CharField(blank=True, max_length=16, verbose_name='法定公开事项')),
-                ('update_class', models.CharField(choices=[('news', '动态·要闻（2周）'), ('notice', '通知公告·政策文件（6个月）'), ('yearly', '人事·规划（1年）'), ('static', '静态栏目')], default='notice', max_length=16, verbose_name='更新类别')),
-                ('responsible', models.CharField(blank=True, max_length=100, verbose_name='责任单位')),
-                ('first_level', models.BooleanField(default=False, verbose_name='一级栏目')),
-                ('sort_order', models.IntegerField(default=0, verbose_name='排序')),
-                ('is_system', models.BooleanField(default=False, verbose_name='系统栏目')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='columns', to='orgs.organization')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='publishing.column')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="栏目名称")),
+                ("section", models.CharField(blank=True, max_length=32, verbose_name="专栏分区")),
+                ("statutory_code", models.CharField(blank=True, max_length=16, verbose_name="法定公开事项")),
+                (
+                    "update_class",
+                    models.CharField(
+                        choices=[
+                            ("news", "动态·要闻（2周）"),
+                            ("notice", "通知公告·政策文件（6个月）"),
+                            ("yearly", "人事·规划（1年）"),
+                            ("static", "静态栏目"),
+                        ],
+                        default="notice",
+                        max_length=16,
+                        verbose_name="更新类别",
+                    ),
+                ),
+                ("responsible", models.CharField(blank=True, max_length=100, verbose_name="责任单位")),
+                ("first_level", models.BooleanField(default=False, verbose_name="一级栏目")),
+                ("sort_order", models.IntegerField(default=0, verbose_name="排序")),
+                ("is_system", models.BooleanField(default=False, verbose_name="系统栏目")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="columns",
+                        to="orgs.organization",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="publishing.column",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order', 'id'],
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='InfoItem',
+            name="InfoItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(blank=True, max_length=200, null=True, unique=True, verbose_name='外部编号')),
-                ('title', models.CharField(max_length=500, verbose_name='标题')),
-                ('index_no', models.CharField(blank=True, max_length=80, null=True, unique=True, verbose_name='索引号')),
-                ('subject', models.CharField(blank=True, max_length=100, verbose_name='主题分类')),
-                ('genre', models.CharField(blank=True, max_length=20, verbose_name='公文种类')),
-                ('written_on', models.DateField(blank=True, null=True, verbose_name='成文日期')),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='发布日期')),
-                ('formed_on', models.DateField(blank=True, null=True, verbose_name='形成或变更日期')),
-                ('doc_no', models.CharField(blank=True, max_length=100, verbose_name='文号')),
-                ('doc_no_norm', models.CharField(blank=True, db_index=True, max_length=100)),
-                ('keywords', models.CharField(blank=True, max_length=300, verbose_name='主题词')),
-                ('disclosure', models.CharField(choices=[('proactive', '主动公开'), ('on_request', '依申请公开'), ('withheld', '不予公开')], default='proactive', max_length=16, verbose_name='公开属性')),
-                ('disclosure_reason', models.CharField(blank=True, max_length=500, verbose_name='不主动公开理由')),
-                ('kind', models.CharField(choices=[('rule', '规章'), ('normative', '行政规范性文件'), ('other', '其他')], default='other', max_length=16, verbose_name='文件类别')),
-                ('validity', models.CharField(choices=[('valid', '有效'), ('not_yet_effective', '尚未生效'), ('amended', '已修改'), ('repealed', '废止'), ('expired', '失效'), ('partially_invalid', '部分失效')], default='valid', max_length=20, verbose_name='有效性')),
-                ('validity_changed_on', models.DateField(blank=True, null=True, verbose_name='有效性变更日期')),
-                ('effective_on', models.DateField(blank=True, null=True, verbose_name='施行日期')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='有效期至')),
-                ('body_html', models.TextField(blank=True, verbose_name='正文')),
-                ('body_text', models.TextField(blank=True)),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='信息来源')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '待审核'), ('returned', '已退回'), ('approved', '待发布'), ('published', '已发布'), ('withdrawn', '已撤回')], db_index=True, default='draft', max_length=16, verbose_name='状态')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_reason', models.CharField(blank=True, max_length=500, verbose_name='撤回原因')),
-                ('review_comment', models.TextField(blank=True, verbose_name='审核意见')),
-                ('revision', models.PositiveIntegerField(default=0, verbose_name='修订版本')),
-                ('is_historical', models.BooleanField(default=False, verbose_name='历史导入')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('columns', models.ManyToManyField(blank=True, related_name='items', to='publishing.column', verbose_name='栏目')),
-                ('drafter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='拟稿人')),
-                ('issuers', models.ManyToManyField(blank=True, related_name='joint_items', to='orgs.organization', verbose_name='联合发文机关')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='orgs.organization', verbose_name='发布机构')),
-                ('publisher', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发布人')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True, max_length=200, null=True, unique=True, verbose_name="外部编号"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="标题")),
+                (
+                    "index_no",
+                    models.CharField(
+                        blank=True, max_length=80, null=True, unique=True, verbose_name="索引号"
+                    ),
+                ),
+                ("subject", models.CharField(blank=True, max_length=100, verbose_name="主题分类")),
+                ("genre", models.CharField(blank=True, max_length=20, verbose_name="公文种类")),
+                ("written_on", models.DateField(blank=True, null=True, verbose_name="成文日期")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="发布日期"),
+                ),
+                ("formed_on", models.DateField(blank=True, null=True, verbose_name="形成或变更日期")),
+                ("doc_no", models.CharField(blank=True, max_length=100, verbose_name="文号")),
+                ("doc_no_norm", models.CharField(blank=True, db_index=True, max_length=100)),
+                ("keywords", models.CharField(blank=True, max_length=300, verbose_name="主题词")),
+                (
+                    "disclosure",
+                    models.CharField(
+                        choices=[
+                            ("proactive", "主动公开"),
+                            ("on_request", "依申请公开"),
+                            ("withheld", "不予公开"),
+                        ],
+                        default="proactive",
+                        max_length=16,
+                        verbose_name="公开属性",
+                    ),
+                ),
+                (
+                    "disclosure_reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="不主动公开理由"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("rule", "规章"), ("normative", "行政规范性文件"), ("other", "其他")],
+                        default="other",
+                        max_length=16,
+                        verbose_name="文件类别",
+                    ),
+                ),
+                (
+                    "validity",
+                    models.CharField(
+                        choices=[
+                            ("valid", "有效"),
+                            ("not_yet_effective", "尚未生效"),
+                            ("amended", "已修改"),
+                            ("repealed", "废止"),
+                            ("expired", "失效"),
+                            ("partially_invalid", "部分失效"),
+                        ],
+                        default="valid",
+                        max_length=20,
+                        verbose_name="有效性",
+                    ),
+                ),
+                (
+                    "validity_changed_on",
+                    models.DateField(blank=True, null=True, verbose_name="有效性变更日期"),
+                ),
+                ("effective_on", models.DateField(blank=True, null=True, verbose_name="施行日期")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="有效期至")),
+                ("body_html", models.TextField(blank=True, verbose_name="正文")),
+                ("body_text", models.TextField(blank=True)),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="信息来源")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "待审核"),
+                            ("returned", "已退回"),
+                            ("approved", "待发布"),
+                            ("published", "已发布"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_reason", models.CharField(blank=True, max_length=500, verbose_name="撤回原因")),
+                ("review_comment", models.TextField(blank=True, verbose_name="审核意见")),
+                ("revision", models.PositiveIntegerField(default=0, verbose_name="修订版本")),
+                ("is_historical", models.BooleanField(default=False, verbose_name="历史导入")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "columns",
+                    models.ManyToManyField(
+                        blank=True, related_name="items", to="publishing.column", verbose_name="栏目"
+                    ),
+                ),
+                (
+                    "drafter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="拟稿人",
+                    ),
+                ),
+                (
+                    "issuers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="joint_items",
+                        to="orgs.organization",
+                        verbose_name="联合发文机关",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="orgs.organization",
+                        verbose_name="发布机构",
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发布人",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审核人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政府信息',
-                'verbose_name_plural': '政府信息',
-                'ordering': ['-published_at', '-id'],
+                "verbose_name": "政府信息",
+                "verbose_name_plural": "政府信息",
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='文件名')),
-                ('file', models.FileField(blank=True, max_length=255, upload_to=gongkai.publishing.models.attachment_path)),
-                ('url', models.URLField(blank=True, max_length=1000, verbose_name='外部链接')),
-                ('size', models.BigIntegerField(default=0)),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('content_type', models.CharField(blank=True, max_length=100)),
-                ('text', models.TextField(blank=True)),
-                ('sort_order', models.IntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='publishing.infoitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="文件名")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, max_length=255, upload_to=gongkai.publishing.models.attachment_path
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=1000, verbose_name="外部链接")),
+                ("size", models.BigIntegerField(default=0)),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("content_type", models.CharField(blank=True, max_length=100)),
+                ("text", models.TextField(blank=True)),
+                ("sort_order", models.IntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="publishing.infoitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order', 'id'],
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ItemRelation',
+            name="ItemRelation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('interprets', '解读'), ('amends', '修改'), ('repeals', '废止'), ('replaces', '替代')], max_length=16)),
-                ('target_external_id', models.CharField(blank=True, db_index=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_out', to='publishing.infoitem')),
-                ('target', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='relations_in', to='publishing.infoitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("interprets", "解读"),
+                            ("amends", "修改"),
+                            ("repeals", "废止"),
+                            ("replaces", "替代"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("target_external_id", models.CharField(blank=True, db_index=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations_out",
+                        to="publishing.infoitem",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations_in",
+                        to="publishing.infoitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='ItemRevision',
+            name="ItemRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('snapshot', models.JSONField()),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='publishing.infoitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("snapshot", models.JSONField()),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="publishing.infoitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['item', '-number'],
+                "ordering": ["item", "-number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='column',
-            constraint=models.UniqueConstraint(fields=('org', 'parent', 'name'), name='uniq_column_name'),
+            model_name="column",
+            constraint=models.UniqueConstraint(fields=("org", "parent", "name"), name="uniq_column_name"),
         ),
         migrations.AddConstraint(
-            model_name='column',
-            constraint=models.UniqueConstraint(condition=models.Q(('parent__isnull', True)), fields=('org', 'name'), name='uniq_root_column_name'),
+            model_name="column",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("parent__isnull", True)),
+                fields=("org", "name"),
+                name="uniq_root_column_name",
+            ),
         ),
         migrations.AddIndex(
-            model_name='infoitem',
-            index=models.Index(fields=['org', 'status', 'published_at'], name='publishing__org_id_e355da_idx'),
+            model_name="infoitem",
+            index=models.Index(
+                fields=["org", "status", "published_at"], name="publishing__org_id_e355da_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='itemrelation',
-            constraint=models.UniqueConstraint(fields=('source', 'type', 'target_external_id'), name='uniq_relation'),
+            model_name="itemrelation",
+            constraint=models.UniqueConstraint(
+                fields=("source", "type", "target_external_id"), name="uniq_relation"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='itemrevision',
-            constraint=models.UniqueConstraint(fields=('item', 'number'), name='uniq_revision'),
+            model_name="itemrevision",
+            constraint=models.UniqueConstraint(fields=("item", "number"), name="uniq_revision"),
         ),
     ]

@@ -1,0 +1,42 @@
+"""`gongkai export items [--org CODE] [--output PATH]`: the published items as import-format JSONL.
+
+The JSONL goes to stdout (or PATH); the count goes to stderr. Exit status 2 for an unknown agency code or
+an output file that cannot be written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from gongkai.core.errors import ApplicationError
+from gongkai.publishing import importers
+
+
+class Command(BaseCommand):
+    help = "导出 JSONL：信息（items），格式与导入相同。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="what", metavar="<对象>", required=True)
+        p = sub.add_parser("items", help="导出已发布的政府信息")
+        p.add_argument("--org", metavar="CODE", help="只导出该机关（机构代码）发布的信息")
+        p.add_argument("--output", metavar="PATH", help="写入文件而不是标准输出")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        err = importers.stderr_of(options)
+        output = options.get("output")
+        try:
+            if output:
+                try:
+                    with open(output, "w", encoding="utf-8") as fh:
+                        count = importers.export_items(fh, org_code=options.get("org"))
+                except OSError as exc:
+                    err.write(f"无法写入 {output}：{exc.strerror or exc}\n")
+                    raise SystemExit(2) from exc
+            else:
+                count = importers.export_items(importers.stdout_of(options), org_code=options.get("org"))
+        except ApplicationError as exc:
+            err.write(f"{exc.code} {exc.message}\n")
+            raise SystemExit(2) from exc
+        err.write(f"导出 {count} 条\n")

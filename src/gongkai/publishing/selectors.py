@@ -1,0 +1,213 @@
+"""Reads of the publishing app, already filtered by what the asking user may see.
+
+`get_item_for_staff` is the one road to an item in the back office: someone else's item is a 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from gongkai.core.errors import CalendarNotLoaded
+from gongkai.core.workdays import add_working_days
+from gongkai.orgs.models import Organization, Role
+from gongkai.orgs.selectors import is_platform_admin, orgs_for_staff, orgs_with_role
+from gongkai.publishing.models import Attachment, Column, InfoItem, ItemRelation
+
+# ---------------------------------------------------------------- public
+
+
+def items_public() -> QuerySet[InfoItem]:
+    """Items any visitor may read: published and proactively disclosed."""
+    return InfoItem.objects.filter(
+        status=InfoItem.Status.PUBLISHED, disclosure=InfoItem.Disclosure.PROACTIVE
+    ).select_related("org")
+
+
+def item_public(pk: int) -> InfoItem:
+    try:
+        return (
+            items_public()
+            .prefetch_related(
+                "columns",
+                "issuers",
+                Prefetch("attachments", queryset=Attachment.objects.order_by("sort_order", "id")),
+            )
+            .get(pk=pk)
+        )
+    except InfoItem.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def column_items_public(column: Column) -> QuerySet[InfoItem]:
+    """A column's items and those of its sub-columns, newest first."""
+    ids = column_subtree_ids(column)
+    return items_public().filter(columns__in=ids).distinct().order_by("-published_at", "-id")
+
+
+def column_subtree_ids(column: Column) -> list[int]:
+    ids = [column.pk]
+    frontier = [column.pk]
+    while frontier:
+        frontier = list(Column.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids.extend(frontier)
+    return ids
+
+
+def column_tree(org: Organization) -> list[tuple[Column, list[Column]]]:
+    """Root columns with their direct children, in order."""
+    columns = list(Column.objects.filter(org=org).order_by("sort_order", "id"))
+    children: dict[int | None, list[Column]] = {}
+    for c in columns:
+        children.setdefault(c.parent_id, []).append(c)
+    return [(root, children.get(root.pk, [])) for root in children.get(None, [])]
+
+
+def column_path(column: Column) -> list[Column]:
+    path = [column]
+    node = column
+    seen = {column.pk}
+    while node.parent_id and node.parent_id not in seen:
+        node = Column.objects.get(pk=node.parent_id)
+        seen.add(node.pk)
+        path.append(node)
+    return list(reversed(path))
+
+
+def column_path_string(column: Column) -> str:
+    return "/".join(c.name for c in column_path(column))
+
+
+def column_public(org: Organization, pk: int) -> Column:
+    column = Column.objects.filter(org=org, pk=pk).first()
+    if column is None:
+        raise Http404
+    return column
+
+
+def item_relations(item: InfoItem) -> dict[str, list[tuple[str, InfoItem]]]:
+    """Relations shown on both sides: ('out'|'in', type, other item) for visible others."""
+    visible = items_public()
+    out = [
+        (r.type, r.target)
+        for r in ItemRelation.objects.filter(source=item, target__in=visible).select_related("target")
+        if r.target is not None
+    ]
+    inc = [
+        (r.type, r.source)
+        for r in ItemRelation.objects.filter(target=item, source__in=visible).select_related("source")
+    ]
+    return {"out": out, "in": inc}
+
+
+def replacing_item(item: InfoItem) -> InfoItem | None:
+    """For a document not in force: the published document that amended, repealed or replaced it (R-PUB-6)."""
+    rel = (
+        ItemRelation.objects.filter(
+            target=item,
+            type__in=[ItemRelation.Type.AMENDS, ItemRelation.Type.REPEALS, ItemRelation.Type.REPLACES],
+            source__status=InfoItem.Status.PUBLISHED,
+        )
+        .select_related("source")
+        .order_by("-id")
+        .first()
+    )
+    return rel.source if rel else None
+
+
+def effective_validity(item: InfoItem, today: date | None = None) -> str:
+    """The validity to show today: a stored state, or derived from the dates (never wrong on any page)."""
+    today = today or timezone.localdate()
+    if item.validity == InfoItem.Validity.VALID:
+        if item.valid_until and item.valid_until < today:
+            return InfoItem.Validity.EXPIRED
+        if item.effective_on and item.effective_on > today:
+            return InfoItem.Validity.NOT_YET_EFFECTIVE
+    return item.validity
+
+
+VALIDITY_LABELS = dict(InfoItem.Validity.choices)
+
+
+# ---------------------------------------------------------------- staff
+
+
+def get_item_for_staff(user: Any, pk: int) -> InfoItem:
+    """The one permission-checking road to an item in the back office (404 for another agency's item)."""
+    item = InfoItem.objects.select_related("org", "drafter", "reviewer", "publisher").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    if not (is_platform_admin(user) or orgs_for_staff(user).filter(pk=item.org_id).exists()):
+        raise Http404
+    return item
+
+
+def get_column_for_staff(user: Any, pk: int) -> Column:
+    column = Column.objects.select_related("org").filter(pk=pk).first()
+    if column is None or not orgs_for_staff(user).filter(pk=column.org_id).exists():
+        raise Http404
+    return column
+
+
+def items_for_staff(user: Any) -> QuerySet[InfoItem]:
+    return InfoItem.objects.filter(org__in=orgs_for_staff(user)).select_related("org", "drafter")
+
+
+def staff_tasks(user: Any) -> dict[str, Any]:
+    """My tasks: my drafts and returned items, items awaiting my review or publication."""
+    drafts = InfoItem.objects.filter(
+        drafter=user, status__in=[InfoItem.Status.DRAFT, InfoItem.Status.RETURNED]
+    ).select_related("org")
+    review = InfoItem.objects.filter(
+        org__in=orgs_with_role(user, Role.REVIEWER), status=InfoItem.Status.SUBMITTED
+    ).select_related("org", "drafter")
+    if settings.GONGKAI_FORBID_SELF_APPROVAL:
+        review = review.exclude(drafter=user)
+    publish = InfoItem.objects.filter(
+        org__in=orgs_with_role(user, Role.PUBLISHER), status=InfoItem.Status.APPROVED
+    ).select_related("org", "reviewer")
+    return {"drafts": drafts, "review": review, "publish": publish}
+
+
+def publication_deadlines(user: Any, today: date | None = None) -> list[dict[str, Any]]:
+    """R-PUB-3: unpublished items with a formation date whose 20-working-day deadline is near or past."""
+    today = today or timezone.localdate()
+    n = settings.GONGKAI_PUBLISH_DEADLINE_WORKING_DAYS
+    warn = settings.GONGKAI_PUBLISH_WARNING_WORKING_DAYS
+    rows: list[dict[str, Any]] = []
+    qs = (
+        InfoItem.objects.filter(org__in=orgs_for_staff(user), formed_on__isnull=False, is_historical=False)
+        .exclude(status__in=[InfoItem.Status.PUBLISHED, InfoItem.Status.WITHDRAWN])
+        .exclude(disclosure__in=[InfoItem.Disclosure.ON_REQUEST, InfoItem.Disclosure.WITHHELD])
+        .select_related("org")
+        .order_by("formed_on")
+    )
+    for item in qs[:500]:
+        assert item.formed_on is not None
+        try:
+            due = add_working_days(item.formed_on, n)
+            soon = add_working_days(today, warn) >= due
+        except CalendarNotLoaded as exc:
+            rows.append({"item": item, "due": None, "state": "unknown", "message": exc.message})
+            continue
+        if due < today:
+            rows.append({"item": item, "due": due, "state": "late", "message": "已超过法定公开期限"})
+        elif soon:
+            rows.append({"item": item, "due": due, "state": "soon", "message": "即将到期"})
+    return rows
+
+
+def staff_item_search(user: Any, q: str = "", status: str = "", org_code: str = "") -> QuerySet[InfoItem]:
+    qs = items_for_staff(user)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(doc_no__icontains=q) | Q(index_no__icontains=q))
+    if status:
+        qs = qs.filter(status=status)
+    if org_code:
+        qs = qs.filter(org__code=org_code)
+    return qs.order_by("-updated_at", "-id")

@@ -1,0 +1,572 @@
+"""Every write of the publishing app: columns, items, the workflow, revisions, attachments.
+
+Each public function is keyword-only, runs in one transaction and writes one audit entry (DESIGN.md).
+Permission is checked here, so the views, the CLI and the tests all pass the same gate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gongkai.core.audit import audit_log
+from gongkai.core.docno import normalize_doc_no
+from gongkai.core.errors import ApplicationError, PermissionDenied
+from gongkai.core.html import html_to_text, sanitize_html, text_to_html
+from gongkai.core.uploads import check_upload
+from gongkai.orgs import services as org_services
+from gongkai.orgs.models import Organization, Role
+from gongkai.orgs.selectors import effective_level, may_admin_org, user_has_role, user_roles
+from gongkai.publishing import index_no as index_rules
+from gongkai.publishing import workflow
+from gongkai.publishing.metadata import GENRES, dates_error, subject_error
+from gongkai.publishing.models import (
+    Attachment,
+    Column,
+    IndexNoSequence,
+    InfoItem,
+    ItemRelation,
+    ItemRevision,
+)
+from gongkai.publishing.statutory import skeleton
+
+# ---------------------------------------------------------------- agencies and columns
+
+
+@transaction.atomic
+def column_skeleton_ensure(*, actor: Any, org: Organization) -> int:
+    """Give an agency the standard 专栏 (issue 2 §4; R-PUB-1/R-PUB-2 sub-columns). Idempotent; returns how many were made."""
+    made = 0
+    level = effective_level(org)
+    for order, (section, name, children) in enumerate(skeleton(org.kind, level)):
+        root, created = Column.objects.get_or_create(
+            org=org,
+            parent=None,
+            name=name,
+            defaults={
+                "section": section,
+                "is_system": True,
+                "sort_order": order * 10,
+                "first_level": True,
+                "update_class": Column.UpdateClass.STATIC
+                if section != "statutory"
+                else Column.UpdateClass.NOTICE,
+            },
+        )
+        made += int(created)
+        for child_order, (code, child_name) in enumerate(children):
+            _, created = Column.objects.get_or_create(
+                org=org,
+                parent=root,
+                name=child_name,
+                defaults={
+                    "section": section,
+                    "statutory_code": code,
+                    "is_system": True,
+                    "sort_order": child_order,
+                    "update_class": Column.UpdateClass.NOTICE,
+                },
+            )
+            made += int(created)
+    if made:
+        audit_log(
+            actor=actor,
+            action="column.skeleton",
+            object_type="orgs.organization",
+            object_id=str(org.pk),
+            org_code=org.code,
+            data={"created": made},
+        )
+    return made
+
+
+@transaction.atomic
+def org_setup(
+    *, actor: Any, code: str, parent_code: str | None = None, **fields: Any
+) -> tuple[Organization, bool]:
+    """Create or update an agency and make sure it has its 专栏 skeleton."""
+    org, created = org_services.org_upsert(actor=actor, code=code, parent_code=parent_code, **fields)
+    column_skeleton_ensure(actor=actor, org=org)
+    return org, created
+
+
+def _check_column_fields(name: str, update_class: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError("missing_field", "栏目名称不能为空。", field="name")
+    if "/" in name:
+        raise ApplicationError("bad_name", "栏目名称不能包含“/”。", field="name")
+    if update_class not in Column.UpdateClass.values:
+        raise ApplicationError("bad_update_class", "更新类别无效。", field="update_class")
+    return name
+
+
+@transaction.atomic
+def column_create(
+    *,
+    actor: Any,
+    org: Organization,
+    name: str,
+    parent: Column | None = None,
+    update_class: str = Column.UpdateClass.NOTICE,
+    responsible: str = "",
+    first_level: bool | None = None,
+    sort_order: int = 0,
+) -> Column:
+    if not may_admin_org(actor, org):
+        raise PermissionDenied()
+    name = _check_column_fields(name, update_class)
+    if parent is not None and parent.org_id != org.pk:
+        raise ApplicationError("bad_parent", "上级栏目不属于本单位。", field="parent")
+    if Column.objects.filter(org=org, parent=parent, name=name).exists():
+        raise ApplicationError("duplicate", f"同一上级下已有名为“{name}”的栏目。", field="name")
+    column = Column.objects.create(
+        org=org,
+        parent=parent,
+        name=name,
+        update_class=update_class,
+        responsible=responsible.strip()[:100],
+        first_level=parent is None if first_level is None else first_level,
+        sort_order=sort_order,
+        section=parent.section if parent else "",
+    )
+    audit_log(actor=actor, action="column.create", obj=column, org_code=org.code, data={"name": name})
+    return column
+
+
+@transaction.atomic
+def column_update(
+    *,
+    actor: Any,
+    column: Column,
+    name: str,
+    update_class: str,
+    responsible: str = "",
+    first_level: bool = False,
+    sort_order: int = 0,
+) -> Column:
+    if not may_admin_org(actor, column.org):
+        raise PermissionDenied()
+    name = _check_column_fields(name, update_class)
+    if column.is_system and name != column.name:
+        raise ApplicationError("system_column", "标准专栏栏目不能改名。", field="name")
+    if Column.objects.filter(org=column.org, parent=column.parent, name=name).exclude(pk=column.pk).exists():
+        raise ApplicationError("duplicate", f"同一上级下已有名为“{name}”的栏目。", field="name")
+    column.name, column.update_class = name, update_class
+    column.responsible, column.first_level, column.sort_order = (
+        responsible.strip()[:100],
+        first_level,
+        sort_order,
+    )
+    column.save()
+    audit_log(actor=actor, action="column.update", obj=column, org_code=column.org.code)
+    return column
+
+
+@transaction.atomic
+def column_delete(*, actor: Any, column: Column) -> None:
+    if not may_admin_org(actor, column.org):
+        raise PermissionDenied()
+    if column.is_system:
+        raise ApplicationError("system_column", "标准专栏栏目不能删除。")
+    if column.children.exists() or column.items.exists():
+        raise ApplicationError("column_not_empty", "栏目下还有子栏目或信息，不能删除。")
+    audit_log(
+        actor=actor, action="column.delete", obj=column, org_code=column.org.code, data={"name": column.name}
+    )
+    column.delete()
+
+
+def column_by_path(*, org: Organization, path: str, create: bool = False, actor: Any = None) -> Column | None:
+    """The column at `a/b/c` under the agency's tree (created on the way when `create`)."""
+    parts = [p.strip() for p in path.split("/") if p.strip()]
+    if not parts:
+        return None
+    parent: Column | None = None
+    for part in parts:
+        found = Column.objects.filter(org=org, parent=parent, name=part).first()
+        if found is None:
+            if not create:
+                return None
+            found = column_create(actor=actor, org=org, name=part, parent=parent)
+        parent = found
+    return parent
+
+
+# ---------------------------------------------------------------- items
+
+
+ITEM_TEXT_FIELDS = ("title", "subject", "genre", "keywords", "disclosure_reason", "source", "doc_no")
+FIELD_LABELS = {"kind": "文件类别", "disclosure": "公开属性", "validity": "有效性"}
+ITEM_CHOICE_FIELDS = {
+    "kind": InfoItem.Kind.values,
+    "disclosure": InfoItem.Disclosure.values,
+    "validity": InfoItem.Validity.values,
+}
+ITEM_DATE_FIELDS = ("written_on", "formed_on", "effective_on", "valid_until", "validity_changed_on")
+
+
+@dataclass
+class ItemData:
+    """The editable content of an item, already typed (forms and the importer build it)."""
+
+    title: str
+    body_html: str = ""
+    doc_no: str = ""
+    subject: str = ""
+    genre: str = ""
+    keywords: str = ""
+    kind: str = InfoItem.Kind.OTHER
+    disclosure: str = InfoItem.Disclosure.PROACTIVE
+    disclosure_reason: str = ""
+    validity: str = InfoItem.Validity.VALID
+    validity_changed_on: date | None = None
+    effective_on: date | None = None
+    valid_until: date | None = None
+    written_on: date | None = None
+    formed_on: date | None = None
+    source: str = ""
+    columns: list[Column] = field(default_factory=list)
+    issuers: list[Organization] = field(default_factory=list)
+    body_text: str | None = None  # plain text given instead of HTML (imports)
+
+
+def item_data_check(
+    *, org: Organization, data: ItemData, strict_genre: bool = True, published_on: date | None = None
+) -> None:
+    """Validate an item's fields; raises ApplicationError naming the field, with a Chinese message."""
+    if not data.title.strip():
+        raise ApplicationError("missing_field", "标题不能为空。", field="title")
+    if len(data.title) > 500:
+        raise ApplicationError("too_long", "标题不能超过 500 个字。", field="title")
+    for name in ITEM_CHOICE_FIELDS:
+        if getattr(data, name) not in ITEM_CHOICE_FIELDS[name]:
+            raise ApplicationError(f"bad_{name}", f"{FIELD_LABELS[name]}的取值无效。", field=name)
+    # R-PUB-7: a reason is required when an item is not disclosed proactively.
+    if data.disclosure != InfoItem.Disclosure.PROACTIVE and not data.disclosure_reason.strip():
+        raise ApplicationError(
+            "missing_reason", "公开属性为依申请公开或不予公开时，必须说明理由。", field="disclosure_reason"
+        )
+    error = subject_error(data.subject)
+    if error:
+        raise ApplicationError("bad_subject", error, field="subject")
+    if data.genre and strict_genre and data.genre not in GENRES:
+        raise ApplicationError("bad_genre", f"公文种类“{data.genre}”无效。", field="genre")
+    if len(data.genre) > 20:
+        raise ApplicationError("bad_genre", "公文种类过长。", field="genre")
+    if len(data.doc_no) > 100:
+        raise ApplicationError("too_long", "文号过长。", field="doc_no")
+    problem = dates_error(
+        written_on=data.written_on,
+        effective_on=data.effective_on,
+        valid_until=data.valid_until,
+        published_on=published_on,
+    )
+    if problem:
+        raise ApplicationError("bad_date", problem[1], field=problem[0])
+    for column in data.columns:
+        if column.org_id != org.pk:
+            raise ApplicationError("bad_column", f"栏目“{column.name}”不属于本单位。", field="columns")
+
+
+def apply_item_data(item: InfoItem, data: ItemData) -> None:
+    for name in (
+        "title",
+        "doc_no",
+        "subject",
+        "genre",
+        "keywords",
+        "kind",
+        "disclosure",
+        "disclosure_reason",
+        "validity",
+        "validity_changed_on",
+        "effective_on",
+        "valid_until",
+        "written_on",
+        "formed_on",
+        "source",
+    ):
+        value = getattr(data, name)
+        setattr(item, name, value.strip() if isinstance(value, str) else value)
+    item.doc_no_norm = normalize_doc_no(item.doc_no) if item.doc_no else ""
+    if data.body_text is not None and not data.body_html:
+        item.body_html = text_to_html(data.body_text)
+    else:
+        item.body_html = sanitize_html(data.body_html)
+    item.body_text = html_to_text(item.body_html)
+
+
+def set_item_relations(item: InfoItem, data: ItemData) -> None:
+    item.columns.set(data.columns)
+    item.issuers.set([o for o in data.issuers if o.pk != item.org_id])
+
+
+@transaction.atomic
+def item_create(*, actor: Any, org: Organization, data: ItemData) -> InfoItem:
+    """A drafter creates a draft (R-PUB-9: the drafter is recorded)."""
+    if not user_has_role(actor, org, Role.DRAFTER):
+        raise PermissionDenied("只有本单位的拟稿人可以起草信息。")
+    item_data_check(org=org, data=data)
+    item = InfoItem(org=org, drafter=actor, status=InfoItem.Status.DRAFT)
+    apply_item_data(item, data)
+    item.save()
+    set_item_relations(item, data)
+    audit_log(actor=actor, action="item.create", obj=item, org_code=org.code, to_state=item.status)
+    return item
+
+
+@transaction.atomic
+def item_update(*, actor: Any, item: InfoItem, data: ItemData) -> InfoItem:
+    """Edit a draft or a returned item (drafters of the agency)."""
+    item = InfoItem.objects.select_for_update().get(pk=item.pk)
+    if not user_has_role(actor, item.org, Role.DRAFTER):
+        raise PermissionDenied("只有本单位的拟稿人可以修改草稿。")
+    if item.status not in workflow.EDITABLE:
+        raise ApplicationError("not_editable", "只有草稿或已退回的信息可以修改；已发布信息请使用“更正”。")
+    item_data_check(org=item.org, data=data)
+    apply_item_data(item, data)
+    item.save()
+    set_item_relations(item, data)
+    audit_log(actor=actor, action="item.update", obj=item, org_code=item.org.code)
+    return item
+
+
+def index_no_allocate(*, org: Organization, on: date) -> str:
+    """Next 索引号 for `org` (R-PUB-10): unique and never reused, safe under concurrent publishing.
+
+    The counter row of the scope is locked with SELECT … FOR UPDATE (PostgreSQL); SQLite serializes writers.
+    Must run inside the publishing transaction.
+    """
+    pattern = settings.GONGKAI_INDEX_NO_PATTERN
+    scope = index_rules.scope_of(pattern, org_code=org.code, on=on)
+    IndexNoSequence.objects.bulk_create([IndexNoSequence(scope=scope, last=0)], ignore_conflicts=True)
+    # UPDATE … SET last = last + 1 takes the row lock until commit: concurrent publishers queue here.
+    IndexNoSequence.objects.filter(scope=scope).update(last=F("last") + 1)
+    seq = IndexNoSequence.objects.get(scope=scope).last
+    candidate = index_rules.format_index_no(pattern, org_code=org.code, on=on, seq=seq)
+    # An imported item may already hold a number of this form: skip it, never reuse it.
+    while InfoItem.objects.filter(index_no=candidate).exists():
+        IndexNoSequence.objects.filter(scope=scope).update(last=F("last") + 1)
+        seq = IndexNoSequence.objects.get(scope=scope).last
+        candidate = index_rules.format_index_no(pattern, org_code=org.code, on=on, seq=seq)
+    return candidate
+
+
+def item_snapshot(item: InfoItem) -> dict[str, Any]:
+    """What a revision keeps: metadata, body and attachment hashes."""
+    return {
+        "title": item.title,
+        "index_no": item.index_no,
+        "doc_no": item.doc_no,
+        "subject": item.subject,
+        "genre": item.genre,
+        "keywords": item.keywords,
+        "kind": item.kind,
+        "disclosure": item.disclosure,
+        "validity": item.validity,
+        "validity_changed_on": item.validity_changed_on.isoformat() if item.validity_changed_on else None,
+        "effective_on": item.effective_on.isoformat() if item.effective_on else None,
+        "valid_until": item.valid_until.isoformat() if item.valid_until else None,
+        "written_on": item.written_on.isoformat() if item.written_on else None,
+        "published_at": item.published_at.isoformat() if item.published_at else None,
+        "org": item.org.code,
+        "columns": sorted(item.columns.values_list("pk", flat=True)),
+        "body_html": item.body_html,
+        "attachments": [{"name": a.name, "sha256": a.sha256, "url": a.url} for a in item.attachments.all()],
+    }
+
+
+def _record_revision(item: InfoItem, actor: Any, reason: str) -> ItemRevision:
+    item.revision += 1
+    item.save(update_fields=["revision", "updated_at"])
+    return ItemRevision.objects.create(
+        item=item,
+        number=item.revision,
+        snapshot=item_snapshot(item),
+        reason=reason,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+@transaction.atomic
+def item_transition(*, actor: Any, item: InfoItem, action: str, comment: str = "") -> InfoItem:
+    """The only way an item's status changes (R-PUB-9). Checks the table, the role, writes the audit entry."""
+    item = InfoItem.objects.select_for_update().select_related("org").get(pk=item.pk)
+    transition = workflow.transition_for(action, item.status)
+    if transition is None:
+        raise ApplicationError("bad_transition", f"当前状态为“{item.get_status_display()}”，不能执行该操作。")
+    roles = user_roles(actor, item.org)
+    if not transition.roles & roles:
+        raise PermissionDenied("您在本单位没有执行该操作的角色。")
+    comment = comment.strip()
+    if transition.needs_comment and not comment:
+        raise ApplicationError("missing_comment", "请填写退回意见或撤回原因。", field="comment")
+    if action == "approve" and settings.GONGKAI_FORBID_SELF_APPROVAL and item.drafter_id == actor.pk:
+        raise PermissionDenied("不能审核自己起草的信息。")
+    now = timezone.now()
+    before = item.status
+    if action == "submit":
+        item.submitted_at = now
+        item.review_comment = ""
+    elif action in {"approve", "return"}:
+        if action == "approve" or "reviewer" in roles:
+            item.reviewer = actor
+        item.reviewed_at = now
+        item.review_comment = comment
+    elif action in {"publish", "republish"}:
+        item.publisher = actor
+        if not item.published_at:
+            item.published_at = now
+        if not item.index_no:
+            item.index_no = index_no_allocate(org=item.org, on=timezone.localdate(item.published_at))
+        item.withdrawn_at, item.withdrawn_reason = None, ""
+    elif action == "withdraw":
+        item.withdrawn_at, item.withdrawn_reason = now, comment
+    item.status = transition.target
+    item.save()
+    if action in {"publish", "republish"}:
+        _record_revision(item, actor, "发布" if action == "publish" else "重新发布")
+    audit_log(
+        actor=actor,
+        action=f"item.{action}",
+        obj=item,
+        org_code=item.org.code,
+        from_state=before,
+        to_state=item.status,
+        comment=comment,
+    )
+    return item
+
+
+@transaction.atomic
+def item_revise(*, actor: Any, item: InfoItem, data: ItemData, reason: str) -> InfoItem:
+    """Correct a published item: a new revision; the earlier ones stay listable."""
+    item = InfoItem.objects.select_for_update().select_related("org").get(pk=item.pk)
+    if not user_has_role(actor, item.org, Role.PUBLISHER):
+        raise PermissionDenied("只有本单位的发布人可以更正已发布信息。")
+    if item.status != InfoItem.Status.PUBLISHED:
+        raise ApplicationError("not_published", "只有已发布的信息可以更正。")
+    if not reason.strip():
+        raise ApplicationError("missing_reason", "请填写更正原因。", field="reason")
+    item_data_check(
+        org=item.org,
+        data=data,
+        published_on=timezone.localdate(item.published_at) if item.published_at else None,
+    )
+    apply_item_data(item, data)
+    item.save()
+    set_item_relations(item, data)
+    revision = _record_revision(item, actor, reason.strip())
+    audit_log(
+        actor=actor,
+        action="item.revise",
+        obj=item,
+        org_code=item.org.code,
+        comment=reason.strip(),
+        data={"revision": revision.number},
+    )
+    return item
+
+
+@transaction.atomic
+def item_validity_set(
+    *, actor: Any, item: InfoItem, validity: str, changed_on: date | None, by_item: InfoItem | None = None
+) -> InfoItem:
+    """R-PUB-6: mark a published document amended / repealed / expired …, linking the document that did it."""
+    item = InfoItem.objects.select_for_update().select_related("org").get(pk=item.pk)
+    if not user_has_role(actor, item.org, Role.PUBLISHER):
+        raise PermissionDenied("只有本单位的发布人可以变更有效性。")
+    if validity not in InfoItem.Validity.values:
+        raise ApplicationError("bad_validity", "有效性取值无效。", field="validity")
+    if validity in {InfoItem.Validity.AMENDED, InfoItem.Validity.REPEALED} and by_item is None:
+        raise ApplicationError(
+            "missing_target", "已修改或废止的文件须指明修改或废止它的文件。", field="by_item"
+        )
+    if by_item is not None and by_item.pk == item.pk:
+        raise ApplicationError("self_relation", "文件不能修改或废止自身。", field="by_item")
+    before = item.validity
+    item.validity = validity
+    item.validity_changed_on = changed_on or timezone.localdate()
+    item.save()
+    if by_item is not None:
+        rel_type = (
+            ItemRelation.Type.AMENDS if validity == InfoItem.Validity.AMENDED else ItemRelation.Type.REPEALS
+        )
+        ItemRelation.objects.get_or_create(
+            source=by_item,
+            type=rel_type,
+            target_external_id=item.external_id or f"pk:{item.pk}",
+            defaults={"target": item},
+        )
+    if item.status == InfoItem.Status.PUBLISHED:
+        _record_revision(item, actor, f"有效性变更为{item.get_validity_display()}")
+    audit_log(
+        actor=actor,
+        action="item.validity",
+        obj=item,
+        org_code=item.org.code,
+        from_state=before,
+        to_state=validity,
+        data={"by_item": by_item.pk if by_item else None},
+    )
+    return item
+
+
+# ---------------------------------------------------------------- attachments
+
+
+@transaction.atomic
+def attachment_add(*, actor: Any, item: InfoItem, name: str, data: bytes) -> Attachment:
+    """Attach a file: type checked from the content, size limited, SHA-256 kept."""
+    if not user_has_role(actor, item.org, Role.DRAFTER, Role.PUBLISHER):
+        raise PermissionDenied()
+    if item.status not in workflow.EDITABLE:
+        raise ApplicationError("not_editable", "只有草稿或已退回的信息可以增删附件。")
+    checked = check_upload(name, data, max_bytes=settings.GONGKAI_ATTACHMENT_MAX_BYTES)
+    attachment = Attachment(
+        item=item,
+        name=checked.name,
+        size=checked.size,
+        sha256=checked.sha256,
+        content_type=checked.content_type,
+        sort_order=item.attachments.count(),
+    )
+    attachment.file.save(checked.name, ContentFile(data), save=False)
+    attachment.save()
+    audit_log(
+        actor=actor,
+        action="attachment.add",
+        obj=attachment,
+        org_code=item.org.code,
+        data={"item": item.pk, "name": checked.name, "sha256": checked.sha256},
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
+    item = attachment.item
+    if not user_has_role(actor, item.org, Role.DRAFTER, Role.PUBLISHER):
+        raise PermissionDenied()
+    if item.status not in workflow.EDITABLE:
+        raise ApplicationError("not_editable", "只有草稿或已退回的信息可以增删附件。")
+    audit_log(
+        actor=actor,
+        action="attachment.remove",
+        obj=attachment,
+        org_code=item.org.code,
+        data={"item": item.pk, "name": attachment.name},
+    )
+    attachment.delete()
+
+
+def published_date(value: datetime | None) -> date | None:
+    return timezone.localdate(value) if value else None
