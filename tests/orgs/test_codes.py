@@ -128,3 +128,17 @@ def test_org_code_property_exactly_one_check_character_is_accepted(body, wrong):
 )
 def test_wrong_length_is_refused_with_a_chinese_reason(code):
     assert org_code_error(code) == "机构代码应为 18 位统一社会信用代码或 9 位组织机构代码。"
+
+
+def test_uscc_may_start_with_a_letter():
+    """GB 32100: the registering-authority character may be a letter (N, Y …); the check character decides."""
+    from stdnum.cn import uscc
+
+    from gongkai.orgs.codes import org_code_error
+
+    body = "N2110105MA0000001"
+    good = body + uscc.calc_check_digit(body)
+    assert org_code_error(good) is None
+    wrong = body + ("0" if good[-1] != "0" else "1")
+    assert org_code_error(wrong) is not None
+    assert org_code_error("N2110105MA000000I") is not None  # I is not in the alphabet

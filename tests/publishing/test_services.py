@@ -310,3 +310,14 @@ def test_r_pub_3_deadline_list(agency):
     assert rows[late.pk]["due"] == date(2025, 9, 28)
     assert rows[soon.pk]["state"] == "soon" and rows[soon.pk]["due"] == date(2025, 10, 17)
     assert fresh.pk not in rows
+
+
+def test_r_pub_6_a_linked_document_only_for_amended_or_repealed(agency):
+    old = publish(agency, "旧办法")
+    new = publish(agency, "新办法")
+    with pytest.raises(ApplicationError) as err:
+        services.item_validity_set(
+            actor=agency.publisher, item=old, validity="valid", changed_on=None, by_item=new
+        )
+    assert err.value.code == "bad_target"
+    assert not ItemRelation.objects.filter(target=old).exists()

@@ -10,6 +10,7 @@ from stdnum.cn import uscc
 
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
 def _org_code_check(body: str) -> str:
@@ -26,7 +27,11 @@ def org_code_error(raw: str) -> str | None:
     """None when `raw` is a valid 统一社会信用代码 or 组织机构代码, else a Chinese reason."""
     code = normalize_org_code(raw)
     if len(code) == 18:
-        if uscc.is_valid(code):
+        # python-stdnum computes the GB 32100 check character; its format check also demands 8 leading digits,
+        # but the registering-authority character may be a letter (e.g. N 农业农村, Y 其他), so test the alphabet here.
+        if any(c not in _USCC_ALPHABET for c in code):
+            return "统一社会信用代码含有无效字符（不使用 I、O、Z、S、V）。"
+        if uscc.calc_check_digit(code[:17]) == code[17]:
             return None
         return "统一社会信用代码校验位不正确。"
     if len(code) == 9:

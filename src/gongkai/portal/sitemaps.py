@@ -16,7 +16,12 @@ class ItemSitemap(Sitemap):
     limit = 5000
 
     def items(self) -> QuerySet[InfoItem]:
-        return selectors.items_public().order_by("-published_at", "-id").only("pk", "updated_at")
+        return (
+            selectors.items_public()
+            .select_related(None)
+            .order_by("-published_at", "-id")
+            .only("pk", "updated_at")
+        )
 
     def location(self, item: InfoItem) -> str:
         return reverse("portal:item", args=[item.pk])

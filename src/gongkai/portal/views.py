@@ -104,6 +104,9 @@ def column_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.item_public(pk)
     validity = selectors.effective_validity(item)
+    replacing = selectors.replacing_item(item) if validity != InfoItem.Validity.VALID else None
+    if replacing is not None and not replacing.is_public:
+        replacing = None  # never name or link a document the public may not see
     return render(
         request,
         "portal/item.html",
@@ -111,7 +114,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "validity": validity,
             "validity_label": selectors.VALIDITY_LABELS[validity],
-            "replacing": selectors.replacing_item(item) if validity != InfoItem.Validity.VALID else None,
+            "replacing": replacing,
             "relations": selectors.item_relations(item),
             "columns": item.columns.all(),
             "issuers": item.issuers.all(),

@@ -28,6 +28,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
 from django.db import DatabaseError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -210,24 +211,38 @@ def _str(obj: dict[str, Any], name: str, *, max_length: int | None = None) -> st
     return text
 
 
+DATE_LABELS = {
+    "published_at": "发布日期（published_at）",
+    "written_on": "成文日期（written_on）",
+    "formed_on": "形成或变更日期（formed_on）",
+    "effective_on": "施行日期（effective_on）",
+    "valid_until": "有效期至（valid_until）",
+    "validity_changed_on": "有效性变更日期（validity_changed_on）",
+}
+
+
 def parse_date(value: Any, name: str) -> date | None:
     """An ISO calendar date `YYYY-MM-DD`; None when absent."""
+    label = DATE_LABELS.get(name, name)
     if _is_blank(value):
         return None
     if not isinstance(value, str) or not _DATE.fullmatch(value.strip()):
-        raise ApplicationError("bad_date", f"{name} 应为 YYYY-MM-DD 格式的日期，收到 {value!r}。", field=name)
+        raise ApplicationError(
+            "bad_date", f"{label} 应为 YYYY-MM-DD 格式的日期，收到 {value!r}。", field=name
+        )
     try:
         return date.fromisoformat(value.strip())
     except ValueError as exc:
-        raise ApplicationError("bad_date", f"{name} 日期不存在：{value}。", field=name) from exc
+        raise ApplicationError("bad_date", f"{label} 日期不存在：{value}。", field=name) from exc
 
 
 def parse_datetime(value: Any, name: str) -> datetime | None:
     """An ISO date (that day 00:00 Asia/Shanghai) or an ISO 8601 date-time with offset."""
+    label = DATE_LABELS.get(name, name)
     if _is_blank(value):
         return None
     if not isinstance(value, str):
-        raise ApplicationError("bad_date", f"{name} 应为日期或带时区的日期时间。", field=name)
+        raise ApplicationError("bad_date", f"{label} 应为日期或带时区的日期时间。", field=name)
     text = value.strip()
     if _DATE.fullmatch(text):
         day = parse_date(text, name)
@@ -235,14 +250,14 @@ def parse_datetime(value: Any, name: str) -> datetime | None:
         return datetime.combine(day, time(0, 0), tzinfo=SHANGHAI)
     if not _DATETIME.fullmatch(text):
         raise ApplicationError(
-            "bad_date", f"{name} 应为 YYYY-MM-DD 或带时区的 ISO 8601 日期时间，收到 {value!r}。", field=name
+            "bad_date", f"{label} 应为 YYYY-MM-DD 或带时区的 ISO 8601 日期时间，收到 {value!r}。", field=name
         )
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise ApplicationError("bad_date", f"{name} 日期时间不存在：{value}。", field=name) from exc
+        raise ApplicationError("bad_date", f"{label} 日期时间不存在：{value}。", field=name) from exc
     if moment.tzinfo is None:
-        raise ApplicationError("bad_date", f"{name} 的日期时间须带时区（如 +08:00）：{value}。", field=name)
+        raise ApplicationError("bad_date", f"{label} 的日期时间须带时区（如 +08:00）：{value}。", field=name)
     return moment
 
 
@@ -606,6 +621,12 @@ class ItemImporter:
         self.orgs = _OrgCache()
         self._columns: dict[tuple[int, str], Column] = {}
         self._relations: list[tuple[int, str, str, str]] = []  # line, source, type, target
+        # External ids that pending relations wait for: a new item with one of them resolves its relations.
+        self._waiting: set[str] = set(
+            ItemRelation.objects.filter(target__isnull=True)
+            .values_list("target_external_id", flat=True)
+            .distinct()
+        )
 
     # -- columns: created on the way; remembered only once their line is committed
     def _resolve_columns(
@@ -652,7 +673,9 @@ class ItemImporter:
                     "duplicate_index_no", f"索引号 {parsed.index_no} 已被其他信息使用。", field="index_no"
                 )
 
-        item = InfoItem.objects.select_for_update().filter(external_id=parsed.external_id).first()
+        # A cheap one-column probe first: most lines of a first import are new items.
+        found = list(InfoItem.objects.filter(external_id=parsed.external_id).values_list("pk", flat=True)[:1])
+        item = InfoItem.objects.select_for_update().get(pk=found[0]) if found else None
         created = item is None
         if item is None:
             item = InfoItem(
@@ -681,13 +704,23 @@ class ItemImporter:
                 return "unchanged"
         if not item.index_no:
             item.index_no = services.index_no_allocate(org=org, on=published_on)
+        item.revision += 1  # the revision recorded below
         item.save()
-        services.set_item_relations(item, data)
-        self._store_relations(item, parsed.relations, created)
+        if created:
+            self._add_m2m(item, data)
+        else:
+            services.set_item_relations(item, data)
+        self._store_relations(item, parsed.relations, created, self._waiting)
         if created or before["attachments"] != [a.key for a in parsed.attachments]:
             self._store_attachments(item, parsed.attachments, created)
-        revision = self._new_revision(item, "导入" if created else "重新导入")
-        if created:
+        revision = ItemRevision.objects.create(
+            item=item,
+            number=item.revision,
+            snapshot=services.item_snapshot(item),
+            reason="导入" if created else "重新导入",
+            created_by=self.actor if getattr(self.actor, "pk", None) else None,
+        )
+        if created and item.external_id in self._waiting:
             # Relations that waited for this item (earlier lines, earlier imports) now find it.
             ItemRelation.objects.filter(target_external_id=item.external_id, target__isnull=True).update(
                 target=item
@@ -714,7 +747,9 @@ class ItemImporter:
         return state
 
     @staticmethod
-    def _store_relations(item: InfoItem, relations: list[tuple[str, str]], created: bool) -> None:
+    def _store_relations(
+        item: InfoItem, relations: list[tuple[str, str]], created: bool, waiting: set[str]
+    ) -> None:
         wanted = set(relations)
         if not created:
             for rel in item.relations_out.all():
@@ -762,19 +797,30 @@ class ItemImporter:
                 attachment.file.save(checked.name, ContentFile(parsed.data), save=False)
             attachment.save()
 
-    def _new_revision(self, item: InfoItem, reason: str) -> ItemRevision:
-        item.revision += 1
-        item.save(update_fields=["revision", "updated_at"])
-        return ItemRevision.objects.create(
-            item=item,
-            number=item.revision,
-            snapshot=services.item_snapshot(item),
-            reason=reason,
-            created_by=self.actor if getattr(self.actor, "pk", None) else None,
-        )
+    @staticmethod
+    def _add_m2m(item: InfoItem, data: services.ItemData) -> None:
+        """A new item's columns and issuers, one insert each (what set_item_relations does, without the
+        look-up of existing rows that a new item cannot have)."""
+        if data.columns:
+            through = InfoItem.columns.through
+            through.objects.bulk_create([through(infoitem_id=item.pk, column_id=c.pk) for c in data.columns])
+        issuers = [o for o in data.issuers if o.pk != item.org_id]
+        if issuers:
+            through_i = InfoItem.issuers.through
+            through_i.objects.bulk_create(
+                [through_i(infoitem_id=item.pk, organization_id=o.pk) for o in issuers]
+            )
 
     def pending_warnings(self) -> list[tuple[int, str, str]]:
-        """Relations whose target is still not on the platform after the whole file."""
+        """Relations whose target is still not on the platform after the whole file.
+
+        First resolves every pending relation whose target exists now (a writer running beside this
+        import may have added either side)."""
+        ItemRelation.objects.filter(target__isnull=True).update(
+            target_id=Subquery(
+                InfoItem.objects.filter(external_id=OuterRef("target_external_id")).values("pk")[:1]
+            )
+        )
         targets = {target for _, _, _, target in self._relations}
         present: set[str] = set()
         target_list = sorted(targets)

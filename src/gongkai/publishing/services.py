@@ -399,7 +399,7 @@ def _record_revision(item: InfoItem, actor: Any, reason: str) -> ItemRevision:
 @transaction.atomic
 def item_transition(*, actor: Any, item: InfoItem, action: str, comment: str = "") -> InfoItem:
     """The only way an item's status changes (R-PUB-9). Checks the table, the role, writes the audit entry."""
-    item = InfoItem.objects.select_for_update().select_related("org").get(pk=item.pk)
+    item = InfoItem.objects.select_for_update(of=("self",)).select_related("org").get(pk=item.pk)
     transition = workflow.transition_for(action, item.status)
     if transition is None:
         raise ApplicationError("bad_transition", f"当前状态为“{item.get_status_display()}”，不能执行该操作。")
@@ -449,7 +449,7 @@ def item_transition(*, actor: Any, item: InfoItem, action: str, comment: str = "
 @transaction.atomic
 def item_revise(*, actor: Any, item: InfoItem, data: ItemData, reason: str) -> InfoItem:
     """Correct a published item: a new revision; the earlier ones stay listable."""
-    item = InfoItem.objects.select_for_update().select_related("org").get(pk=item.pk)
+    item = InfoItem.objects.select_for_update(of=("self",)).select_related("org").get(pk=item.pk)
     if not user_has_role(actor, item.org, Role.PUBLISHER):
         raise PermissionDenied("只有本单位的发布人可以更正已发布信息。")
     if item.status != InfoItem.Status.PUBLISHED:
@@ -481,7 +481,7 @@ def item_validity_set(
     *, actor: Any, item: InfoItem, validity: str, changed_on: date | None, by_item: InfoItem | None = None
 ) -> InfoItem:
     """R-PUB-6: mark a published document amended / repealed / expired …, linking the document that did it."""
-    item = InfoItem.objects.select_for_update().select_related("org").get(pk=item.pk)
+    item = InfoItem.objects.select_for_update(of=("self",)).select_related("org").get(pk=item.pk)
     if not user_has_role(actor, item.org, Role.PUBLISHER):
         raise PermissionDenied("只有本单位的发布人可以变更有效性。")
     if validity not in InfoItem.Validity.values:
@@ -489,6 +489,14 @@ def item_validity_set(
     if validity in {InfoItem.Validity.AMENDED, InfoItem.Validity.REPEALED} and by_item is None:
         raise ApplicationError(
             "missing_target", "已修改或废止的文件须指明修改或废止它的文件。", field="by_item"
+        )
+    if by_item is not None and validity not in {
+        InfoItem.Validity.AMENDED,
+        InfoItem.Validity.REPEALED,
+        InfoItem.Validity.PARTIALLY_INVALID,
+    }:
+        raise ApplicationError(
+            "bad_target", "只有已修改、废止或部分失效的文件才能关联修改或废止它的文件。", field="by_item"
         )
     if by_item is not None and by_item.pk == item.pk:
         raise ApplicationError("self_relation", "文件不能修改或废止自身。", field="by_item")

@@ -152,7 +152,12 @@ def item_new(request: HttpRequest) -> HttpResponse:
             if _save_attachment(request, form, item):
                 messages.success(request, "草稿已保存。")
                 return redirect("staff:item", pk=item.pk)
-            messages.error(request, "草稿已保存，但附件未能上传。")
+            # Say why: the form holding the reason is not shown again after the redirect.
+            reasons = "；".join(str(e) for e in form.errors.get("attachment", []))
+            messages.error(
+                request,
+                f"草稿已保存，但附件未能上传：{reasons}" if reasons else "草稿已保存，但附件未能上传。",
+            )
             return redirect("staff:item", pk=item.pk)
     return render(request, "publishing/staff/item_form.html", {"form": form, "item": None})
 
