@@ -305,7 +305,9 @@ def convert_hebei(path: Path, orgs: Orgs, stats: Stats, limit: int | None) -> It
             if row.get("发文日期"):
                 record["written_on"] = published[:10]
             doc_no = ""
-            match = _DOC_NO_START.match(body[:80]) or _ORDER_NO.search(summary[:200] or body[:120])
+            # Dates are cut out first: "2001年9月25日河北省人民政府令…" must not yield "日河北省…".
+            head = _CN_DATE.sub(" ", summary[:200] or body[:120])
+            match = _DOC_NO_START.match(body[:80]) or _ORDER_NO.search(head)
             if match:
                 doc_no = match.group(1)[:100]
             if doc_no:
@@ -463,7 +465,7 @@ def convert_law(path: Path, corpus: Path, orgs: Orgs, meta: LawMetadata, stats: 
         "columns": columns,
     }
     for _, tail in ([publish_line] if publish_line else []) + dated:
-        match = _ORDER_NO.search(tail)
+        match = _ORDER_NO.search(_CN_DATE.sub(" ", tail))
         if match:
             record["doc_no"] = match.group(1)[:100]
             if "令" in record["doc_no"]:

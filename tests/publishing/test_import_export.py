@@ -149,6 +149,16 @@ def test_all_lines_accepted_exit_zero(orgs, tmp_path):
     assert "导入 2 条，跳过 0 条" in err
 
 
+def test_bom_crlf_and_line_numbers_of_blank_lines(orgs, tmp_path):
+    path = tmp_path / "items.jsonl"
+    lines = [json.dumps(item("a"), ensure_ascii=False), "", json.dumps({"external_id": "b"})]
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8") + b"\r\n")
+    status, _, err = import_items(path)
+    assert status == 1
+    assert "line 3: missing_field " in err  # the blank line 2 still counts
+    assert InfoItem.objects.filter(external_id="a").exists()
+
+
 @pytest.mark.parametrize("what", ["items", "orgs", "columns"])
 def test_unreadable_file_exit_two(db, tmp_path, what):
     status, out, err = run("import", what, str(tmp_path / "missing.jsonl"))
@@ -241,6 +251,21 @@ def test_pending_relation_resolved_when_target_comes_later_in_the_file(orgs, tmp
     assert relation.target is not None and relation.target.external_id == "policy"
 
 
+def test_pending_relation_resolved_as_soon_as_the_target_line_is_stored(orgs, tmp_path):
+    """Not only at the end of the file: the target's own transaction completes the waiting relation."""
+    from gongkai.publishing.importers import ItemImporter, item_line_parse
+
+    importer = ItemImporter(base_dir=tmp_path)
+    importer.store(
+        1,
+        item_line_parse(item("interp", relations=[{"type": "interprets", "target": "p"}]), base_dir=tmp_path),
+    )
+    assert ItemRelation.objects.get().target is None
+    importer.store(2, item_line_parse(item("p"), base_dir=tmp_path))
+    assert ItemRelation.objects.get().target == InfoItem.objects.get(external_id="p")
+    assert importer.pending_warnings() == []
+
+
 def test_pending_relation_resolved_in_a_later_import(orgs, tmp_path):
     first = write_jsonl(tmp_path / "one.jsonl", item("new", relations=[{"type": "repeals", "target": "old"}]))
     status, _, err = import_items(first)
@@ -302,6 +327,15 @@ def test_attachment_from_path_is_stored_with_sha256(orgs, tmp_path):
     assert InfoItem.objects.get().revisions.get().snapshot["attachments"][0]["sha256"] == stored.sha256
 
 
+def test_attachment_name_without_extension_takes_the_files(orgs, tmp_path):
+    (tmp_path / "plan.pdf").write_bytes(PDF)
+    path = write_jsonl(
+        tmp_path / "items.jsonl", item("a", attachments=[{"name": "实施方案", "path": "plan.pdf"}])
+    )
+    assert import_items(path)[0] == 0
+    assert Attachment.objects.get().name == "实施方案.pdf"
+
+
 def test_disguised_attachment_rejects_the_line(orgs, tmp_path):
     (tmp_path / "report.pdf").write_bytes(b"<html><body><script>alert(1)</script></body></html>")
     path = write_jsonl(
@@ -323,6 +357,7 @@ def test_disguised_attachment_rejects_the_line(orgs, tmp_path):
         ({"name": "x.pdf", "path": "/etc/passwd"}, "bad_path"),
         ({"name": "x.pdf", "path": "nowhere.pdf"}, "missing_file"),
         ({"name": "x", "url": "javascript:alert(1)"}, "bad_url"),
+        ({"name": "x", "url": "//evil.example/x.pdf"}, "bad_url"),
         ({"name": "x"}, "bad_attachment"),
     ],
 )
@@ -332,6 +367,19 @@ def test_bad_attachments_reject_the_line(orgs, tmp_path, attachment, code):
     assert status == 1
     assert f"line 1: {code} " in err
     assert not InfoItem.objects.exists()
+
+
+def test_symlink_out_of_the_directory_is_refused(orgs, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.pdf").write_bytes(PDF)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "link.pdf").symlink_to(outside / "secret.pdf")
+    path = write_jsonl(
+        tmp_path / "in" / "items.jsonl", item("a", attachments=[{"name": "a.pdf", "path": "link.pdf"}])
+    )
+    status, _, err = import_items(path)
+    assert status == 1 and "line 1: bad_path " in err
 
 
 def test_xss_in_body_html_is_neutralized(orgs, tmp_path):

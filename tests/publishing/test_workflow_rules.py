@@ -69,3 +69,12 @@ def test_r_pub_10_scope_restarts_per_year_or_month():
 def test_r_pub_10_invalid_patterns_are_refused(bad):
     with pytest.raises(ValueError):
         index_no.validate_pattern(bad)
+
+
+def test_r_pub_10_bad_pattern_setting_fails_the_system_check(settings):
+    from gongkai.publishing.checks import check_index_no_pattern
+
+    assert check_index_no_pattern() == []
+    settings.GONGKAI_INDEX_NO_PATTERN = "{org_code}/{year}"
+    errors = check_index_no_pattern()
+    assert [e.id for e in errors] == ["gongkai.E001"]

@@ -16,22 +16,10 @@ from django.core.validators import URLValidator
 from gongkai.core.errors import ApplicationError
 from gongkai.orgs.codes import normalize_org_code, org_code_error
 from gongkai.orgs.models import Organization
+from gongkai.orgs.services import ORG_FIELDS as ORG_FIELDS_SERVICE
 
 # Text fields of the format besides code and parent_code, in the order of docs/formats.md.
-ORG_TEXT_FIELDS = (
-    "name",
-    "short_name",
-    "kind",
-    "level",
-    "doc_prefix",
-    "address",
-    "postcode",
-    "phone",
-    "fax",
-    "email",
-    "office_hours",
-    "website",
-)
+ORG_TEXT_FIELDS = tuple(f for f in ORG_FIELDS_SERVICE if f != "sort_order")
 ORG_FIELDS = ("code", "parent_code", *ORG_TEXT_FIELDS)
 
 _url_validator = URLValidator(schemes=["http", "https"])

@@ -34,7 +34,8 @@ from tqdm import tqdm
 
 from gongkai.core.audit import audit_log
 from gongkai.core.errors import ApplicationError
-from gongkai.core.uploads import CheckedUpload, check_upload
+from gongkai.core.html import text_to_html
+from gongkai.core.uploads import ALLOWED, CheckedUpload, check_upload
 from gongkai.orgs.codes import normalize_org_code
 from gongkai.orgs.importers import org_line_parse
 from gongkai.orgs.models import Organization
@@ -76,17 +77,35 @@ class ImportResult:
         return f"导入 {self.accepted} 条，跳过 {self.rejected} 条"
 
 
-def _open_lines(path: Path) -> tuple[list[bytes], Path]:
-    try:
-        resolved = Path(path).resolve()
-        data = resolved.read_bytes()
-    except FileNotFoundError as exc:
-        raise UnreadableFile(f"文件不存在：{path}") from exc
-    except IsADirectoryError as exc:
-        raise UnreadableFile(f"{path} 是目录，不是 JSONL 文件。") from exc
-    except OSError as exc:
-        raise UnreadableFile(f"无法读取文件 {path}：{exc.strerror or exc}") from exc
-    return data.splitlines(), resolved
+class JsonlFile:
+    """A JSONL file read as a stream of raw lines (a province's history does not have to fit in memory).
+
+    Opening it counts its lines (for the progress ETA) and raises UnreadableFile when it cannot be read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.resolved = self.path.resolve()
+            count, last = 0, b""
+            with open(self.resolved, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    count += chunk.count(b"\n")
+                    last = chunk
+            self.line_count = count + (1 if last and not last.endswith(b"\n") else 0)
+        except FileNotFoundError as exc:
+            raise UnreadableFile(f"文件不存在：{path}") from exc
+        except IsADirectoryError as exc:
+            raise UnreadableFile(f"{path} 是目录，不是 JSONL 文件。") from exc
+        except OSError as exc:
+            raise UnreadableFile(f"无法读取文件 {path}：{exc.strerror or exc}") from exc
+
+    @property
+    def directory(self) -> Path:
+        return self.resolved.parent
+
+    def __iter__(self) -> Iterator[bytes]:
+        with open(self.resolved, "rb") as fh:
+            yield from fh
 
 
 class Progress:
@@ -133,20 +152,20 @@ class Progress:
 
 
 def run_jsonl(
-    lines: list[bytes],
+    source: JsonlFile,
     *,
     err: TextIO,
     desc: str,
     handle: Callable[[int, Any], str],
     finish: Callable[[], list[tuple[int, str, str]]] | None = None,
 ) -> ImportResult:
-    """Read `path` line by line; `handle(line_no, obj)` stores one object and returns
+    """Read the file line by line; `handle(line_no, obj)` stores one object and returns
     "created" | "updated" | "unchanged", or raises ApplicationError to reject the line.
     `finish()` returns warnings (line, code, message) printed after the whole file."""
     result = ImportResult()
-    bar = Progress(len(lines), err, desc)
+    bar = Progress(source.line_count, err, desc)
     try:
-        for index, raw in enumerate(lines):
+        for index, raw in enumerate(source):
             line_no = index + 1
             bar.update(1)
             if not raw.strip():
@@ -315,8 +334,7 @@ def import_orgs(path: Path, *, err: TextIO, actor: Any = None) -> ImportResult:
             services.org_setup(actor=actor, code=line.code, parent_code=line.parent_code, **line.fields)
         return "updated" if existed else "created"
 
-    lines, _ = _open_lines(path)
-    return run_jsonl(lines, err=err, desc="导入机关", handle=handle)
+    return run_jsonl(JsonlFile(path), err=err, desc="导入机关", handle=handle)
 
 
 # ---------------------------------------------------------------- columns
@@ -371,8 +389,7 @@ def import_columns(path: Path, *, err: TextIO, actor: Any = None) -> ImportResul
                 return "updated" if existed else "created"
         return "unchanged" if existed else "created"
 
-    lines, _ = _open_lines(path)
-    return run_jsonl(lines, err=err, desc="导入栏目", handle=handle)
+    return run_jsonl(JsonlFile(path), err=err, desc="导入栏目", handle=handle)
 
 
 def _column_path(raw: str) -> str:
@@ -449,13 +466,21 @@ def _parse_attachment(raw: Any, base_dir: Path, position: int) -> ParsedAttachme
                 field="attachments",
             )
         full = base_dir.joinpath(*rel.parts)
+        if not full.resolve().is_relative_to(base_dir.resolve()):  # a symbolic link out of the directory
+            raise ApplicationError(
+                "bad_path", f"{label}的路径 {path_value} 指向 JSONL 文件所在目录之外。", field="attachments"
+            )
         try:
             content = full.read_bytes()
         except OSError as exc:
             raise ApplicationError(
                 "missing_file", f"{label}的文件 {path_value} 不存在或无法读取。", field="attachments"
             ) from exc
-        checked = check_upload(name or rel.name, content, max_bytes=settings.GONGKAI_ATTACHMENT_MAX_BYTES)
+        if not name:
+            name = rel.name
+        elif PurePosixPath(name).suffix.lower().lstrip(".") not in ALLOWED and rel.suffix:
+            name += rel.suffix  # "实施方案" + files/plan.pdf → 实施方案.pdf
+        checked = check_upload(name, content, max_bytes=settings.GONGKAI_ATTACHMENT_MAX_BYTES)
         return ParsedAttachment(name=checked.name, data=content, checked=checked)
     if not isinstance(url_value, str):
         raise ApplicationError("bad_attachment", f"{label}的 url 应为字符串。", field="attachments")
@@ -466,14 +491,15 @@ def _parse_attachment(raw: Any, base_dir: Path, position: int) -> ParsedAttachme
     if url.startswith(media_url) and len(url) > len(media_url):
         # A file of this platform (an export of it): keep it as a stored file when we hold it.
         stored = url[len(media_url) :]
-        if ".." not in PurePosixPath(stored).parts and default_storage.exists(stored):
+        parts = PurePosixPath(stored).parts
+        if parts[:1] == ("attachments",) and ".." not in parts and default_storage.exists(stored):
             with default_storage.open(stored, "rb") as fh:
                 content = fh.read()
             checked = check_upload(
                 name or PurePosixPath(stored).name, content, max_bytes=settings.GONGKAI_ATTACHMENT_MAX_BYTES
             )
             return ParsedAttachment(name=checked.name, stored_name=stored, checked=checked)
-    if not url.startswith("/"):
+    if not url.startswith("/") or url.startswith("//"):
         try:
             _url_validator(url)
         except ValidationError as exc:
@@ -517,8 +543,9 @@ def item_line_parse(obj: Any, *, base_dir: Path) -> ParsedItem:
         raise ApplicationError("too_long", "主题词（keywords）超过 300 个字符。", field="keywords")
     data = services.ItemData(
         title=title,
-        body_html=body_html or "",
-        body_text=body_text if not body_html else None,
+        # Plain text becomes paragraphs here and then goes through the same sanitizer as HTML, so that the
+        # stored body is in the sanitizer's canonical form and an exported body re-imports unchanged.
+        body_html=body_html or text_to_html(body_text or ""),
         doc_no=texts["doc_no"],
         subject=texts["subject"],
         genre=texts["genre"],
@@ -590,24 +617,10 @@ def item_line_parse(obj: Any, *, base_dir: Path) -> ParsedItem:
 # Stored fields an import may change; compared to tell an unchanged re-import (no new revision).
 _ITEM_SCALARS = (
     "org_id",
-    "title",
     "index_no",
-    "doc_no",
     "doc_no_norm",
-    "subject",
-    "genre",
-    "keywords",
-    "kind",
-    "disclosure",
-    "disclosure_reason",
-    "validity",
-    "validity_changed_on",
-    "effective_on",
-    "valid_until",
-    "written_on",
-    "formed_on",
+    *services.ITEM_DATA_SCALARS,
     "published_at",
-    "source",
     "body_html",
 )
 
@@ -770,6 +783,7 @@ class ItemImporter:
                 for rel_type, target in sorted(wanted)
             ]
         )
+        waiting.update(target for _, target in wanted if target not in targets)
 
     @staticmethod
     def _store_attachments(item: InfoItem, attachments: list[ParsedAttachment], created: bool) -> None:
@@ -847,14 +861,14 @@ class ItemImporter:
 
 def import_items(path: Path, *, err: TextIO, actor: Any = None) -> ImportResult:
     """`gongkai import items FILE`: see the module docstring and docs/formats.md."""
-    lines, resolved = _open_lines(path)
-    importer = ItemImporter(base_dir=resolved.parent, actor=actor)
+    source = JsonlFile(path)
+    importer = ItemImporter(base_dir=source.directory, actor=actor)
 
     def handle(line_no: int, obj: Any) -> str:
         parsed = item_line_parse(obj, base_dir=importer.base_dir)
         return importer.store(line_no, parsed)
 
-    return run_jsonl(lines, err=err, desc="导入信息", handle=handle, finish=importer.pending_warnings)
+    return run_jsonl(source, err=err, desc="导入信息", handle=handle, finish=importer.pending_warnings)
 
 
 # ---------------------------------------------------------------- items: export
@@ -951,14 +965,6 @@ def export_items(out: TextIO, *, org_code: str | None = None) -> int:
         out.write(json.dumps(item_record(item, column_paths), ensure_ascii=False) + "\n")
         count += 1
     return count
-
-
-def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    """The objects of a JSONL file (for tests and scripts; no checks)."""
-    with open(path, encoding="utf-8-sig") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
 
 
 def stderr_of(options: dict[str, Any]) -> TextIO:

@@ -101,6 +101,8 @@ def _check_column_fields(name: str, update_class: str) -> str:
     name = (name or "").strip()
     if not name:
         raise ApplicationError("missing_field", "栏目名称不能为空。", field="name")
+    if len(name) > 100:
+        raise ApplicationError("too_long", "栏目名称不能超过 100 个字。", field="name")
     if "/" in name:
         raise ApplicationError("bad_name", "栏目名称不能包含“/”。", field="name")
     if update_class not in Column.UpdateClass.values:
@@ -276,29 +278,32 @@ def item_data_check(
             raise ApplicationError("bad_column", f"栏目“{column.name}”不属于本单位。", field="columns")
 
 
+ITEM_DATA_SCALARS = (
+    "title",
+    "doc_no",
+    "subject",
+    "genre",
+    "keywords",
+    "kind",
+    "disclosure",
+    "disclosure_reason",
+    "validity",
+    "validity_changed_on",
+    "effective_on",
+    "valid_until",
+    "written_on",
+    "formed_on",
+    "source",
+)
+
+
 def apply_item_data(item: InfoItem, data: ItemData) -> None:
-    for name in (
-        "title",
-        "doc_no",
-        "subject",
-        "genre",
-        "keywords",
-        "kind",
-        "disclosure",
-        "disclosure_reason",
-        "validity",
-        "validity_changed_on",
-        "effective_on",
-        "valid_until",
-        "written_on",
-        "formed_on",
-        "source",
-    ):
+    for name in ITEM_DATA_SCALARS:
         value = getattr(data, name)
         setattr(item, name, value.strip() if isinstance(value, str) else value)
     item.doc_no_norm = normalize_doc_no(item.doc_no) if item.doc_no else ""
     if data.body_text is not None and not data.body_html:
-        item.body_html = text_to_html(data.body_text)
+        item.body_html = sanitize_html(text_to_html(data.body_text))
     else:
         item.body_html = sanitize_html(data.body_html)
     item.body_text = html_to_text(item.body_html)

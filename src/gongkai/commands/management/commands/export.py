@@ -1,11 +1,13 @@
 """`gongkai export items [--org CODE] [--output PATH]`: the published items as import-format JSONL.
 
 The JSONL goes to stdout (or PATH); the count goes to stderr. Exit status 2 for an unknown agency code or
-an output file that cannot be written.
+an output file that cannot be written; 1 when the reader of stdout closes the pipe early.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -35,7 +37,16 @@ class Command(BaseCommand):
                     err.write(f"无法写入 {output}：{exc.strerror or exc}\n")
                     raise SystemExit(2) from exc
             else:
-                count = importers.export_items(importers.stdout_of(options), org_code=options.get("org"))
+                out = importers.stdout_of(options)
+                try:
+                    count = importers.export_items(out, org_code=options.get("org"))
+                    out.flush()
+                except BrokenPipeError as exc:
+                    # The reader went away (`gongkai export items | head`): stop quietly, like other filters.
+                    if out is sys.stdout:
+                        devnull = os.open(os.devnull, os.O_WRONLY)
+                        os.dup2(devnull, sys.stdout.fileno())
+                    raise SystemExit(1) from exc
         except ApplicationError as exc:
             err.write(f"{exc.code} {exc.message}\n")
             raise SystemExit(2) from exc
