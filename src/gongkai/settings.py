@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "gongkai.core",
     "gongkai.orgs",
     "gongkai.publishing",
+    "gongkai.foi",
+    "gongkai.search",
     "gongkai.portal",
     "gongkai.commands",
 ]

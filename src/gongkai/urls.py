@@ -4,7 +4,11 @@ from django.urls import include, path
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("staff/calendar/", include("gongkai.core.urls")),
+    path("staff/foi/", include("gongkai.foi.urls_staff")),
     path("staff/", include("gongkai.publishing.urls_staff")),
+    path("foi/", include("gongkai.foi.urls_public")),
+    path("api/v1/", include("gongkai.search.urls_api")),
+    path("", include("gongkai.search.urls")),
     path("", include("gongkai.portal.urls")),
 ]
 

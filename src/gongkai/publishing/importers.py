@@ -48,6 +48,7 @@ from gongkai.publishing.models import (
     ItemRevision,
     attachment_path,
 )
+from gongkai.search import indexing as search_indexing
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -738,6 +739,7 @@ class ItemImporter:
             ItemRelation.objects.filter(target_external_id=item.external_id, target__isnull=True).update(
                 target=item
             )
+        search_indexing.item_changed(item)
         audit_log(
             actor=self.actor,
             action="item.import",

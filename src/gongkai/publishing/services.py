@@ -36,6 +36,7 @@ from gongkai.publishing.models import (
     ItemRevision,
 )
 from gongkai.publishing.statutory import skeleton
+from gongkai.search import indexing as search_indexing
 
 # ---------------------------------------------------------------- agencies and columns
 
@@ -437,6 +438,8 @@ def item_transition(*, actor: Any, item: InfoItem, action: str, comment: str = "
         item.withdrawn_at, item.withdrawn_reason = now, comment
     item.status = transition.target
     item.save()
+    if action in {"publish", "republish", "withdraw"}:
+        search_indexing.item_changed(item)
     if action in {"publish", "republish"}:
         _record_revision(item, actor, "发布" if action == "publish" else "重新发布")
     audit_log(
@@ -470,6 +473,7 @@ def item_revise(*, actor: Any, item: InfoItem, data: ItemData, reason: str) -> I
     item.save()
     set_item_relations(item, data)
     revision = _record_revision(item, actor, reason.strip())
+    search_indexing.item_changed(item)
     audit_log(
         actor=actor,
         action="item.revise",
@@ -521,6 +525,7 @@ def item_validity_set(
         )
     if item.status == InfoItem.Status.PUBLISHED:
         _record_revision(item, actor, f"有效性变更为{item.get_validity_display()}")
+    search_indexing.item_changed(item)
     audit_log(
         actor=actor,
         action="item.validity",
