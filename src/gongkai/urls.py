@@ -1,12 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from gongkai import api_schema
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("staff/calendar/", include("gongkai.core.urls")),
     path("staff/foi/", include("gongkai.foi.urls_staff")),
     path("staff/", include("gongkai.publishing.urls_staff")),
     path("foi/", include("gongkai.foi.urls_public")),
+    path("api/v1/schema", api_schema.schema_view, name="api_schema"),
+    path("api/v1/", include("gongkai.publishing.urls_api")),
     path("api/v1/", include("gongkai.search.urls_api")),
     path("", include("gongkai.search.urls")),
     path("", include("gongkai.portal.urls")),

@@ -211,3 +211,41 @@ def staff_item_search(user: Any, q: str = "", status: str = "", org_code: str = 
     if org_code:
         qs = qs.filter(org__code=org_code)
     return qs.order_by("-updated_at", "-id")
+
+
+def relation_target_lookup(org: Organization, ref: str) -> InfoItem | None:
+    """An item named by 索引号 or 文号 (any bracket style) that `org` may link to: its own or any public item."""
+    from gongkai.core.docno import normalize_doc_no
+
+    ref = ref.strip()
+    if not ref:
+        return None
+    visible = InfoItem.objects.filter(
+        Q(org=org) | Q(status=InfoItem.Status.PUBLISHED, disclosure=InfoItem.Disclosure.PROACTIVE)
+    )
+    return (
+        visible.filter(Q(index_no=ref) | Q(doc_no_norm=normalize_doc_no(ref)))
+        .select_related("org")
+        .order_by("-published_at", "-id")
+        .first()
+    )
+
+
+def item_relations_staff(item: InfoItem) -> list[ItemRelation]:
+    """Outgoing relations with their targets (pending ones have no target yet)."""
+    return list(ItemRelation.objects.filter(source=item).select_related("target", "target__org"))
+
+
+def effective_validity_q(validity: str, today: date | None = None) -> Q:
+    """A filter on the validity shown today (see `effective_validity`), computed in the database."""
+    today = today or timezone.localdate()
+    stored_valid = Q(validity=InfoItem.Validity.VALID)
+    expired_by_date = stored_valid & Q(valid_until__lt=today)
+    future = stored_valid & Q(effective_on__gt=today) & ~Q(valid_until__lt=today)
+    if validity == InfoItem.Validity.EXPIRED:
+        return Q(validity=InfoItem.Validity.EXPIRED) | expired_by_date
+    if validity == InfoItem.Validity.NOT_YET_EFFECTIVE:
+        return Q(validity=InfoItem.Validity.NOT_YET_EFFECTIVE) | future
+    if validity == InfoItem.Validity.VALID:
+        return stored_valid & ~Q(valid_until__lt=today) & ~Q(effective_on__gt=today)
+    return Q(validity=validity)

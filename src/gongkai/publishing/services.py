@@ -442,6 +442,7 @@ def item_transition(*, actor: Any, item: InfoItem, action: str, comment: str = "
         search_indexing.item_changed(item)
     if action in {"publish", "republish"}:
         _record_revision(item, actor, "发布" if action == "publish" else "重新发布")
+        _apply_relation_effects(item, actor)
     audit_log(
         actor=actor,
         action=f"item.{action}",
@@ -536,6 +537,127 @@ def item_validity_set(
         data={"by_item": by_item.pk if by_item else None},
     )
     return item
+
+
+# ---------------------------------------------------------------- relations (R-PUB-6, R-PUB-8)
+
+# R-PUB-6: what publishing a relation's source does to its target.
+RELATION_EFFECTS = {
+    ItemRelation.Type.AMENDS: InfoItem.Validity.AMENDED,
+    ItemRelation.Type.REPEALS: InfoItem.Validity.REPEALED,
+    ItemRelation.Type.REPLACES: InfoItem.Validity.REPEALED,
+}
+
+
+def relation_key(item: InfoItem) -> str:
+    """How a relation names its target: the external id, or `pk:N` for items made on the platform."""
+    return item.external_id or f"pk:{item.pk}"
+
+
+def _reaches(start: InfoItem, goal: InfoItem) -> bool:
+    """Whether `goal` can be reached from `start` by following outgoing relations (any type)."""
+    seen = {start.pk}
+    frontier = [start.pk]
+    while frontier:
+        nxt = list(
+            ItemRelation.objects.filter(source_id__in=frontier, target__isnull=False).values_list(
+                "target_id", flat=True
+            )
+        )
+        if goal.pk in nxt:
+            return True
+        frontier = [pk for pk in nxt if pk not in seen]
+        seen.update(frontier)
+    return False
+
+
+@transaction.atomic
+def item_relation_add(*, actor: Any, source: InfoItem, type: str, target: InfoItem) -> ItemRelation:
+    """Link an item to another (解读 / 修改 / 废止 / 替代), stored once and shown on both sides.
+
+    The target may belong to another agency on the platform. When the source is already published, the
+    target's validity changes now (R-PUB-6); otherwise when the source is published.
+    """
+    if not user_has_role(actor, source.org, Role.DRAFTER, Role.PUBLISHER):
+        raise PermissionDenied("只有本单位的拟稿人或发布人可以关联文件。")
+    if type not in ItemRelation.Type.values:
+        raise ApplicationError("bad_relation", "关联类型无效。", field="type")
+    if source.pk == target.pk:
+        raise ApplicationError("self_relation", "文件不能与自身建立关联。", field="target")
+    if target.org_id != source.org_id and not (
+        target.status == InfoItem.Status.PUBLISHED and target.disclosure == InfoItem.Disclosure.PROACTIVE
+    ):
+        raise ApplicationError("bad_target", "只能关联本单位的信息或其他单位已公开的信息。", field="target")
+    if ItemRelation.objects.filter(source=source, type=type, target=target).exists():
+        raise ApplicationError("duplicate", "已存在相同的关联。", field="target")
+    if _reaches(target, source):
+        raise ApplicationError(
+            "relation_cycle", "关联会形成循环（如甲修改乙、乙又修改甲），不能建立。", field="target"
+        )
+    relation = ItemRelation.objects.create(
+        source=source, type=type, target=target, target_external_id=relation_key(target)
+    )
+    audit_log(
+        actor=actor,
+        action="item.relation_add",
+        obj=source,
+        org_code=source.org.code,
+        data={"type": type, "target": target.pk},
+    )
+    if source.status == InfoItem.Status.PUBLISHED:
+        _apply_relation_effects(source, actor)
+    return relation
+
+
+@transaction.atomic
+def item_relation_remove(*, actor: Any, relation: ItemRelation) -> None:
+    """Remove a relation of an item that is not yet published (a published link is history: keep it)."""
+    source = InfoItem.objects.select_related("org").get(pk=relation.source_id)
+    if not user_has_role(actor, source.org, Role.DRAFTER, Role.PUBLISHER):
+        raise PermissionDenied("只有本单位的拟稿人或发布人可以取消关联。")
+    if source.status == InfoItem.Status.PUBLISHED:
+        raise ApplicationError("published", "已发布信息的关联不能取消；如需更正请变更有效性。")
+    audit_log(
+        actor=actor,
+        action="item.relation_remove",
+        obj=source,
+        org_code=source.org.code,
+        data={"type": relation.type, "target": relation.target_id},
+    )
+    relation.delete()
+
+
+def _apply_relation_effects(source: InfoItem, actor: Any) -> None:
+    """R-PUB-6: a published item that amends, repeals or replaces others changes their validity in the same
+    transaction, as a system revision of each (the source's publisher is recorded in the audit entry)."""
+    on = timezone.localdate(source.published_at) if source.published_at else timezone.localdate()
+    for relation in ItemRelation.objects.filter(
+        source=source, type__in=list(RELATION_EFFECTS), target__isnull=False
+    ).select_related("target", "target__org"):
+        target = relation.target
+        assert target is not None
+        new_validity = RELATION_EFFECTS[ItemRelation.Type(relation.type)]
+        if target.validity == new_validity or target.validity == InfoItem.Validity.REPEALED:
+            continue
+        before = target.validity
+        target.validity = new_validity
+        target.validity_changed_on = on
+        target.save(update_fields=["validity", "validity_changed_on", "updated_at"])
+        if target.status == InfoItem.Status.PUBLISHED:
+            _record_revision(
+                target, None, f"因《{source.title}》发布，有效性变更为{target.get_validity_display()}"
+            )
+        search_indexing.item_changed(target)
+        audit_log(
+            actor=actor,
+            action="item.validity",
+            obj=target,
+            org_code=target.org.code,
+            from_state=before,
+            to_state=new_validity,
+            comment=f"由《{source.title}》{relation.get_type_display()}",
+            data={"by_item": source.pk, "system": True},
+        )
 
 
 # ---------------------------------------------------------------- attachments

@@ -21,6 +21,8 @@ urlpatterns = [
         name="attachment_delete",
     ),
     path("items/<int:pk>/revisions/<int:number>/", staff.revision_detail, name="revision"),
+    path("items/<int:pk>/relations/", staff.relation_add, name="relation_add"),
+    path("items/<int:pk>/relations/<int:relation_id>/delete/", staff.relation_remove, name="relation_remove"),
     path("columns/", staff.column_list, name="columns"),
     path("columns/<int:pk>/", staff.column_edit, name="column"),
     path("users/", org_views.user_list, name="users"),

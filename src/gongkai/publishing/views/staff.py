@@ -25,7 +25,7 @@ from gongkai.orgs.models import Role
 from gongkai.orgs.selectors import may_admin_org, orgs_for_staff, orgs_with_role, user_roles
 from gongkai.publishing import selectors, services, workflow
 from gongkai.publishing.forms import ColumnForm, ItemForm, ReviseForm, TransitionForm, ValidityForm
-from gongkai.publishing.models import Attachment, Column, InfoItem, ItemRevision
+from gongkai.publishing.models import Attachment, Column, InfoItem, ItemRelation, ItemRevision
 
 
 def _form_error(form: Any, exc: ApplicationError) -> None:
@@ -205,6 +205,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_revise": item.status == InfoItem.Status.PUBLISHED and Role.PUBLISHER in roles,
             "validity_form": ValidityForm(initial={"validity": item.validity}),
             "relations": selectors.item_relations(item),
+            "relations_out": selectors.item_relations_staff(item),
+            "relation_types": ItemRelation.Type.choices,
+            "can_relate": bool({Role.DRAFTER, Role.PUBLISHER} & roles),
         },
     )
 
@@ -417,3 +420,39 @@ def column_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "栏目已保存。")
                 return redirect(f"{reverse('staff:columns')}?org={column.org.code}")
     return render(request, "publishing/staff/column_edit.html", {"column": column, "form": form})
+
+
+@login_required
+@require_POST
+def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.get_item_for_staff(request.user, pk)
+    ref = request.POST.get("target", "")[:100]
+    target = selectors.relation_target_lookup(item.org, ref)
+    if target is None:
+        messages.error(request, f"找不到索引号或文号为“{ref.strip()}”的可关联文件。")
+        return redirect("staff:item", pk=item.pk)
+    try:
+        services.item_relation_add(
+            actor=request.user, source=item, type=request.POST.get("type", ""), target=target
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已关联《{target.title}》。")
+    return redirect("staff:item", pk=item.pk)
+
+
+@login_required
+@require_POST
+def relation_remove(request: HttpRequest, pk: int, relation_id: int) -> HttpResponse:
+    item = selectors.get_item_for_staff(request.user, pk)
+    relation = ItemRelation.objects.filter(source=item, pk=relation_id).first()
+    if relation is None:
+        raise Http404
+    try:
+        services.item_relation_remove(actor=request.user, relation=relation)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已取消关联。")
+    return redirect("staff:item", pk=item.pk)

@@ -1,0 +1,230 @@
+"""The OpenAPI 3 document of `/api/v1/` (served at /api/v1/schema), written by hand so it says exactly what the
+views do; the trust issue's schemathesis run checks the two against each other."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_GET
+
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        }
+    },
+}
+NULLABLE_STR = {"type": ["string", "null"]}
+NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+VALIDITIES = ["valid", "not_yet_effective", "amended", "repealed", "expired", "partially_invalid"]
+
+
+def _list_of(ref: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["count", "next", "previous", "results"],
+        "properties": {
+            "count": {"type": "integer", "minimum": 0},
+            "next": NULLABLE_STR,
+            "previous": NULLABLE_STR,
+            "results": {"type": "array", "items": {"$ref": f"#/components/schemas/{ref}"}},
+        },
+    }
+
+
+RELATION = {
+    "type": "object",
+    "required": ["type", "direction", "external_id", "index_no", "title", "url"],
+    "properties": {
+        "type": {"enum": ["interprets", "amends", "repeals", "replaces"]},
+        "direction": {"enum": ["out", "in"]},
+        "external_id": {"type": "string"},
+        "index_no": NULLABLE_STR,
+        "title": {"type": "string"},
+        "url": {"type": "string"},
+    },
+}
+ITEM = {
+    "type": "object",
+    "required": [
+        "id",
+        "external_id",
+        "index_no",
+        "title",
+        "org",
+        "doc_no",
+        "written_on",
+        "published_at",
+        "subject",
+        "genre",
+        "kind",
+        "validity",
+        "effective_on",
+        "valid_until",
+        "url",
+    ],
+    "properties": {
+        "id": {"type": "integer"},
+        "external_id": {"type": "string"},
+        "index_no": NULLABLE_STR,
+        "title": {"type": "string"},
+        "org": {
+            "type": "object",
+            "required": ["code", "name"],
+            "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+        },
+        "doc_no": {"type": "string"},
+        "written_on": NULLABLE_DATE,
+        "published_at": {"type": ["string", "null"], "format": "date-time"},
+        "subject": {"type": "string"},
+        "genre": {"type": "string"},
+        "kind": {"enum": ["rule", "normative", "other"]},
+        "validity": {
+            "enum": ["valid", "not_yet_effective", "amended", "repealed", "expired", "partially_invalid"]
+        },
+        "effective_on": NULLABLE_DATE,
+        "valid_until": NULLABLE_DATE,
+        "url": {"type": "string"},
+        "relations": {"type": "array", "items": RELATION},
+    },
+}
+ORG = {
+    "type": "object",
+    "required": ["code", "name", "kind", "url"],
+    "properties": {
+        "code": {"type": "string"},
+        "name": {"type": "string"},
+        "short_name": {"type": "string"},
+        "kind": {"enum": ["government", "department", "township", "public_institution"]},
+        "level": {"type": "string"},
+        "parent_code": NULLABLE_STR,
+        "doc_prefix": {"type": "string"},
+        "address": {"type": "string"},
+        "postcode": {"type": "string"},
+        "phone": {"type": "string"},
+        "fax": {"type": "string"},
+        "email": {"type": "string"},
+        "office_hours": {"type": "string"},
+        "website": {"type": "string"},
+        "url": {"type": "string"},
+    },
+}
+COLUMN = {
+    "type": "object",
+    "required": ["id", "org", "name", "path", "parent_id", "update_class", "url"],
+    "properties": {
+        "id": {"type": "integer"},
+        "org": {"type": "string"},
+        "name": {"type": "string"},
+        "path": {"type": "string"},
+        "parent_id": {"type": ["integer", "null"]},
+        "update_class": {"enum": ["news", "notice", "yearly", "static"]},
+        "statutory_code": {"type": "string"},
+        "url": {"type": "string"},
+    },
+}
+
+
+def _param(
+    name: str, schema: dict[str, Any], description: str, where: str = "query", required: bool = False
+) -> dict[str, Any]:
+    return {"name": name, "in": where, "required": required, "schema": schema, "description": description}
+
+
+PAGING = [
+    _param("page", {"type": "integer", "minimum": 1}, "页码"),
+    _param("page_size", {"type": "integer", "minimum": 1, "maximum": 100}, "每页条数（最多 100）"),
+]
+
+
+def _responses(ok_ref: dict[str, Any], *codes: int) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "200": {"description": "成功", "content": {"application/json": {"schema": ok_ref}}}
+    }
+    for code in codes:
+        out[str(code)] = {"description": "错误", "content": {"application/json": {"schema": ERROR}}}
+    out["429"] = {"description": "请求过于频繁", "content": {"application/json": {"schema": ERROR}}}
+    return out
+
+
+def paths() -> dict[str, Any]:
+    ref = lambda name: {"$ref": f"#/components/schemas/{name}"}  # noqa: E731
+    return {
+        "/api/v1/organizations": {
+            "get": {
+                "summary": "机关列表",
+                "parameters": PAGING,
+                "responses": _responses(_list_of("Organization"), 400),
+            }
+        },
+        "/api/v1/organizations/{code}": {
+            "get": {
+                "summary": "机关详情",
+                "parameters": [_param("code", {"type": "string"}, "机构代码", "path", True)],
+                "responses": _responses(ref("Organization"), 404),
+            }
+        },
+        "/api/v1/columns": {
+            "get": {
+                "summary": "栏目列表",
+                "parameters": [_param("org", {"type": "string"}, "机构代码"), *PAGING],
+                "responses": _responses(_list_of("Column"), 400),
+            }
+        },
+        "/api/v1/items": {
+            "get": {
+                "summary": "政府信息列表（已主动公开）",
+                "parameters": [
+                    _param("org", {"type": "string"}, "机构代码"),
+                    _param("column", {"type": "integer", "minimum": 1}, "栏目编号（含子栏目）"),
+                    _param("subject", {"type": "string"}, "主题分类（父 或 父\\子）"),
+                    _param("kind", {"enum": ["rule", "normative", "other"]}, "文件类别"),
+                    _param("validity", {"enum": VALIDITIES}, "当前有效性"),
+                    _param("published_after", {"type": "string", "format": "date"}, "发布日期不早于"),
+                    _param("published_before", {"type": "string", "format": "date"}, "发布日期不晚于"),
+                    _param("external_id", {"type": "string"}, "外部编号"),
+                    *PAGING,
+                ],
+                "responses": _responses(_list_of("Item"), 400),
+            }
+        },
+        "/api/v1/items/{id}": {
+            "get": {
+                "summary": "政府信息详情（含双向关联）",
+                "parameters": [_param("id", {"type": "integer"}, "信息编号", "path", True)],
+                "responses": _responses(ref("Item"), 404),
+            }
+        },
+    }
+
+
+def document() -> dict[str, Any]:
+    import importlib
+
+    all_paths = paths()
+    # Each app that serves under /api/v1/ describes its own paths in `<app>.api.OPENAPI_PATHS`.
+    for module in ("gongkai.search.api",):
+        try:
+            all_paths.update(getattr(importlib.import_module(module), "OPENAPI_PATHS", {}))
+        except ModuleNotFoundError:
+            continue
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Gongkai 政务公开平台 API",
+            "version": "1",
+            "description": "只读公开接口；错误返回 {error: {code, message}}。",
+        },
+        "paths": all_paths,
+        "components": {"schemas": {"Item": ITEM, "Organization": ORG, "Column": COLUMN, "Error": ERROR}},
+    }
+
+
+@require_GET
+def schema_view(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(document(), json_dumps_params={"ensure_ascii": False})
