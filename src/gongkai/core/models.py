@@ -68,3 +68,28 @@ class LoginFailure(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     username = models.CharField(max_length=150, db_index=True)
     address = models.CharField(max_length=64, db_index=True)
+
+
+class OutboxMessage(models.Model):
+    """A side effect (an e-mail) written in the same transaction as the write that causes it, sent after commit
+    by `gongkai tick` (or right after the commit when possible), retried with back-off until it goes out."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=32, default="email")
+    to = models.CharField(max_length=254)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    ref = models.CharField(max_length=100, blank=True, help_text="what caused it, e.g. foi.request:12")
+
+    class Meta:
+        ordering = ["id"]
