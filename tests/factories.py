@@ -78,6 +78,9 @@ def make_agency(prefix: str = "a", name: str = "") -> Agency:
 
 
 def draft(agency: Agency, title: str = "关于测试工作的通知", **fields: object) -> InfoItem:
+    if fields.get("kind") in {"rule", "normative"}:
+        # R-PUB-8: tests about other things send policies to review with a reason for no interpretation.
+        fields.setdefault("interpretation_exemption", "测试文件，不另行解读。")
     data = ItemData(title=title, body_html=str(fields.pop("body_html", "<p>正文内容。</p>")), **fields)  # type: ignore[arg-type]
     return item_create(actor=agency.drafter, org=agency.org, data=data)
 

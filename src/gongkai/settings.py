@@ -184,6 +184,10 @@ GONGKAI_FORBID_SELF_APPROVAL = _env_bool("GONGKAI_FORBID_SELF_APPROVAL", True)
 # R-PUB-3: working days to publish after formation; warn this many working days before.
 GONGKAI_PUBLISH_DEADLINE_WORKING_DAYS = 20
 GONGKAI_PUBLISH_WARNING_WORKING_DAYS = int(os.environ.get("GONGKAI_PUBLISH_WARNING_WORKING_DAYS", 5))
+# R-PUB-8: working days after a policy's publication within which its interpretation may follow.
+GONGKAI_INTERPRETATION_GRACE_WORKING_DAYS = int(
+    os.environ.get("GONGKAI_INTERPRETATION_GRACE_WORKING_DAYS", 3)
+)
 GONGKAI_ATTACHMENT_MAX_BYTES = int(os.environ.get("GONGKAI_ATTACHMENT_MAX_BYTES", 50 * 1024 * 1024))
 # Failed logins: at most this many per username and per address within the window.
 GONGKAI_LOGIN_MAX_FAILURES = int(os.environ.get("GONGKAI_LOGIN_MAX_FAILURES", 5))

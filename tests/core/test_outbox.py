@@ -49,10 +49,9 @@ def test_failure_is_retried_later(monkeypatch):
 
 
 def test_tick_sends_deadline_reminder_once(monkeypatch):
+    from gongkai.core.workdays import calendar_prefill_from_package
     from gongkai.publishing import jobs
     from tests.factories import draft, make_agency
-
-    from gongkai.core.workdays import calendar_prefill_from_package
 
     calendar_prefill_from_package()  # a transactional test starts from flushed tables
     agency = make_agency("tk")

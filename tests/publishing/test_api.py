@@ -47,7 +47,7 @@ def test_schema_document(client):
 
 
 def test_item_list_and_detail(client, data):
-    a, old, new, expired, hidden = data
+    a, old, new, _expired, hidden = data
     response = client.get("/api/v1/items")
     assert response.status_code == 200
     validate(response, "/api/v1/items")
@@ -73,7 +73,7 @@ def test_item_list_and_detail(client, data):
 
 
 def test_filters(client, data):
-    a, old, new, expired, hidden = data
+    a, _old, new, _expired, _hidden = data
 
     def titles(query):
         response = client.get("/api/v1/items?" + query)

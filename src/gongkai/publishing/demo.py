@@ -1747,6 +1747,11 @@ def _load(rng: random.Random, today: date, total: int) -> DemoSummary:
             written_on=plan.written_on,
             formed_on=plan.formed_on,
             source=plan.source if plan.template == "news" else "",
+            interpretation_exemption=(
+                "执行口径已在正文中写明，经审核不另行解读。"
+                if plan.kind in {InfoItem.Kind.RULE, InfoItem.Kind.NORMATIVE}
+                else ""
+            ),
             columns=[columns[(plan.org, c)] for c in plan.columns],
             issuers=[orgs[k] for k in plan.issuers],
         )

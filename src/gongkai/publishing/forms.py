@@ -75,6 +75,12 @@ class ItemForm(forms.Form):
     source = forms.CharField(
         label="信息来源", max_length=200, required=False, help_text="转载信息请注明来源。"
     )
+    interpretation_exemption = forms.CharField(
+        label="不进行政策解读的理由",
+        max_length=500,
+        required=False,
+        help_text="规章、行政规范性文件应与政策解读一同报送审核（三同步）；确无必要解读的，在此说明理由，由审核人决定。",
+    )
     columns = forms.ModelMultipleChoiceField(
         queryset=Column.objects.none(),
         label="所属栏目",
@@ -126,6 +132,7 @@ class ItemForm(forms.Form):
             "source": item.source,
             "columns": list(item.columns.all()),
             "body_html": item.body_html,
+            "interpretation_exemption": item.interpretation_exemption,
         }
 
     def item_data(self) -> ItemData:
@@ -149,6 +156,7 @@ class ItemForm(forms.Form):
             effective_on=d["effective_on"],
             valid_until=d["valid_until"],
             source=d["source"],
+            interpretation_exemption=d["interpretation_exemption"],
             columns=list(d["columns"]),
         )
 

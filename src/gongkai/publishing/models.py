@@ -102,6 +102,7 @@ class InfoItem(models.Model):
     body_html = models.TextField("正文", blank=True)
     body_text = models.TextField(blank=True)
     source = models.CharField("信息来源", max_length=200, blank=True)
+    interpretation_exemption = models.CharField("不进行政策解读的理由", max_length=500, blank=True)
     status = models.CharField(
         "状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

@@ -249,3 +249,36 @@ def effective_validity_q(validity: str, today: date | None = None) -> Q:
     if validity == InfoItem.Validity.VALID:
         return stored_valid & ~Q(valid_until__lt=today) & ~Q(effective_on__gt=today)
     return Q(validity=validity)
+
+
+def missing_interpretations(user: Any, today: date | None = None) -> list[dict[str, Any]]:
+    """R-PUB-8: published rules and normative documents of the user's agencies without a published interpretation
+    more than GONGKAI_INTERPRETATION_GRACE_WORKING_DAYS working days after publication (and no accepted reason)."""
+    today = today or timezone.localdate()
+    grace = settings.GONGKAI_INTERPRETATION_GRACE_WORKING_DAYS
+    interpreted = ItemRelation.objects.filter(
+        type=ItemRelation.Type.INTERPRETS, source__status=InfoItem.Status.PUBLISHED
+    ).values("target_id")
+    qs = (
+        items_public()
+        .filter(
+            org__in=orgs_for_staff(user),
+            kind__in=[InfoItem.Kind.RULE, InfoItem.Kind.NORMATIVE],
+            is_historical=False,
+            interpretation_exemption="",
+        )
+        .exclude(pk__in=interpreted)
+        .order_by("published_at")
+    )
+    rows: list[dict[str, Any]] = []
+    for item in qs[:500]:
+        assert item.published_at is not None
+        published_on = timezone.localdate(item.published_at)
+        try:
+            due = add_working_days(published_on, grace) if grace > 0 else published_on
+        except CalendarNotLoaded as exc:
+            rows.append({"item": item, "due": None, "message": exc.message})
+            continue
+        if due < today:
+            rows.append({"item": item, "due": due, "message": "缺少政策解读（三同步）"})
+    return rows

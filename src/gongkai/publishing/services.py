@@ -238,6 +238,7 @@ class ItemData:
     source: str = ""
     columns: list[Column] = field(default_factory=list)
     issuers: list[Organization] = field(default_factory=list)
+    interpretation_exemption: str = ""  # R-PUB-8: why a rule or normative document has no interpretation
     body_text: str | None = None  # plain text given instead of HTML (imports)
 
 
@@ -295,6 +296,7 @@ ITEM_DATA_SCALARS = (
     "written_on",
     "formed_on",
     "source",
+    "interpretation_exemption",
 )
 
 
@@ -402,9 +404,50 @@ def _record_revision(item: InfoItem, actor: Any, reason: str) -> ItemRevision:
     )
 
 
+POLICY_KINDS = frozenset({InfoItem.Kind.RULE, InfoItem.Kind.NORMATIVE})
+# R-PUB-8 三同步: the actions a policy's interpretations follow (drafted, approved, released together).
+COMPANION_ACTIONS = frozenset({"submit", "recall", "return", "approve", "publish"})
+
+
+def interpretations_of(item: InfoItem) -> list[InfoItem]:
+    """The agency's own interpretations (解读) of a policy, any status."""
+    return list(
+        InfoItem.objects.filter(
+            relations_out__type=ItemRelation.Type.INTERPRETS, relations_out__target=item, org_id=item.org_id
+        ).distinct()
+    )
+
+
+def _check_three_sync(item: InfoItem) -> None:
+    """R-PUB-8: a rule or normative document goes to review with its interpretation, or with a reason for none."""
+    if item.kind not in POLICY_KINDS or item.is_historical:
+        return
+    if item.interpretation_exemption.strip():
+        return
+    if not interpretations_of(item):
+        raise ApplicationError(
+            "missing_interpretation",
+            "规章和行政规范性文件须与政策解读一同报送审核（三同步），或填写不进行解读的理由。",
+            field="interpretation_exemption",
+        )
+
+
 @transaction.atomic
 def item_transition(*, actor: Any, item: InfoItem, action: str, comment: str = "") -> InfoItem:
-    """The only way an item's status changes (R-PUB-9). Checks the table, the role, writes the audit entry."""
+    """The only way an item's status changes (R-PUB-9). Checks the table, the role, writes the audit entry.
+
+    R-PUB-8: acting on a rule or normative document acts on its interpretations in the same transaction (each
+    checked like a transition of its own), so policy and interpretation are reviewed and released together.
+    """
+    item = _transition_one(actor=actor, item=item, action=action, comment=comment)
+    if item.kind in POLICY_KINDS and action in COMPANION_ACTIONS:
+        for companion in interpretations_of(item):
+            if workflow.transition_for(action, companion.status) is not None:
+                _transition_one(actor=actor, item=companion, action=action, comment=comment)
+    return item
+
+
+def _transition_one(*, actor: Any, item: InfoItem, action: str, comment: str) -> InfoItem:
     item = InfoItem.objects.select_for_update(of=("self",)).select_related("org").get(pk=item.pk)
     transition = workflow.transition_for(action, item.status)
     if transition is None:
@@ -417,6 +460,8 @@ def item_transition(*, actor: Any, item: InfoItem, action: str, comment: str = "
         raise ApplicationError("missing_comment", "请填写退回意见或撤回原因。", field="comment")
     if action == "approve" and settings.GONGKAI_FORBID_SELF_APPROVAL and item.drafter_id == actor.pk:
         raise PermissionDenied("不能审核自己起草的信息。")
+    if action == "submit":
+        _check_three_sync(item)
     now = timezone.now()
     before = item.status
     if action == "submit":

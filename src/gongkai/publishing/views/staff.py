@@ -84,6 +84,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = selectors.staff_tasks(request.user)
     context["deadlines"] = selectors.publication_deadlines(request.user)
+    context["missing_interpretations"] = selectors.missing_interpretations(request.user)
     context["orgs"] = orgs_for_staff(request.user)
     return render(request, "publishing/staff/dashboard.html", context)
 
