@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "gongkai.publishing",
     "gongkai.foi",
     "gongkai.search",
+    "gongkai.inspection",
     "gongkai.portal",
     "gongkai.commands",
 ]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("staff/calendar/", include("gongkai.core.urls")),
     path("staff/foi/", include("gongkai.foi.urls_staff")),
+    path("staff/inspection/", include("gongkai.inspection.urls_staff")),
     path("staff/", include("gongkai.publishing.urls_staff")),
     path("foi/", include("gongkai.foi.urls_public")),
     path("api/v1/schema", api_schema.schema_view, name="api_schema"),
