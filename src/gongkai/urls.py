@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", include("gongkai.publishing.urls_api")),
     path("api/v1/", include("gongkai.search.urls_api")),
     path("", include("gongkai.search.urls")),
+    path("", include("gongkai.publishing.urls_public")),
     path("", include("gongkai.portal.urls")),
 ]
 

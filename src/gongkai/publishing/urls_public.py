@@ -1,0 +1,11 @@
+from django.urls import path
+
+from gongkai.publishing.views import public
+
+app_name = "publishing"
+
+urlpatterns = [
+    path("orgs/<str:code>/catalog/", public.catalog_page, name="catalog"),
+    path("orgs/<str:code>/catalog.<str:fmt>", public.catalog_download, name="catalog_download"),
+    path("orgs/<str:code>/guide/", public.guide_page, name="guide"),
+]
