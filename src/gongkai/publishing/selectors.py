@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -282,3 +282,58 @@ def missing_interpretations(user: Any, today: date | None = None) -> list[dict[s
         if due < today:
             rows.append({"item": item, "due": due, "message": "缺少政策解读（三同步）"})
     return rows
+
+
+IN_FORCE = (InfoItem.Validity.VALID, InfoItem.Validity.AMENDED, InfoItem.Validity.PARTIALLY_INVALID)
+
+
+def in_force_on(item: InfoItem, day: date) -> bool:
+    """R-PUB-6 现行有效 = valid + amended + partially invalid, on `day` (dates decide expiry and entry into force;
+    a stored repeal or expiry counts from its change date, or always when that date is unknown)."""
+    if item.validity == InfoItem.Validity.NOT_YET_EFFECTIVE:
+        return False
+    if item.validity in (InfoItem.Validity.REPEALED, InfoItem.Validity.EXPIRED):
+        changed = item.validity_changed_on
+        if changed is None or changed <= day:
+            return False
+    if item.valid_until and item.valid_until < day:
+        return False
+    if item.effective_on and item.effective_on > day:
+        return False
+    return item.published_at is not None and timezone.localdate(item.published_at) <= day
+
+
+def policies_in_force(org: Organization, day: date | None = None) -> list[InfoItem]:
+    """The agency's 现行有效 规章 and 行政规范性文件 (issue 7 §3), newest first."""
+    day = day or timezone.localdate()
+    qs = items_public().filter(org=org, kind__in=[InfoItem.Kind.RULE, InfoItem.Kind.NORMATIVE])
+    return [i for i in qs.order_by("kind", "-published_at", "-id") if in_force_on(i, day)]
+
+
+def policy_counts(org: Organization, year: int) -> dict[str, dict[str, int]]:
+    """Annual report table 二, 第二十条第(一)项 (R-RPT-3): per kind, made (published in the year), repealed (repealed
+    or expired in the year) and in force on 31 December."""
+    end = date(year, 12, 31)
+    result: dict[str, dict[str, int]] = {
+        str(k): {"made": 0, "repealed": 0, "in_force": 0}
+        for k in (InfoItem.Kind.RULE, InfoItem.Kind.NORMATIVE)
+    }
+    qs = items_public().filter(org=org, kind__in=list(result), published_at__isnull=False)
+    for item in qs:
+        counts = result[item.kind]
+        assert item.published_at is not None
+        if timezone.localdate(item.published_at).year == year:
+            counts["made"] += 1
+        ended_on = None
+        if (
+            item.validity in (InfoItem.Validity.REPEALED, InfoItem.Validity.EXPIRED)
+            and item.validity_changed_on
+        ):
+            ended_on = item.validity_changed_on
+        elif item.valid_until:
+            ended_on = item.valid_until + timedelta(days=1)
+        if ended_on and ended_on.year == year:
+            counts["repealed"] += 1
+        if in_force_on(item, end):
+            counts["in_force"] += 1
+    return result

@@ -8,4 +8,5 @@ urlpatterns = [
     path("orgs/<str:code>/catalog/", public.catalog_page, name="catalog"),
     path("orgs/<str:code>/catalog.<str:fmt>", public.catalog_download, name="catalog_download"),
     path("orgs/<str:code>/guide/", public.guide_page, name="guide"),
+    path("orgs/<str:code>/policies/", public.policies_page, name="policies"),
 ]

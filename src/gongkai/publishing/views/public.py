@@ -41,3 +41,13 @@ def catalog_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
 def guide_page(request: HttpRequest, code: str) -> HttpResponse:
     org = get_object_or_404(org_list_public(), code=code.upper())
     return render(request, "publishing/public/guide.html", catalog.guide_context(org))
+
+
+@require_GET
+def policies_page(request: HttpRequest, code: str) -> HttpResponse:
+    """The agency's 现行有效 规章 and 行政规范性文件 (issue 7 §3)."""
+    from gongkai.publishing import selectors
+
+    org = get_object_or_404(org_list_public(), code=code.upper())
+    items = selectors.policies_in_force(org)
+    return render(request, "publishing/public/policies.html", {"org": org, "items": items})
