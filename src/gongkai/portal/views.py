@@ -119,6 +119,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "columns": item.columns.all(),
             "issuers": item.issuers.all(),
             "attachments": item.attachments.all(),
+            "gazette_issues": selectors.gazette_issues_of_item(item),
         },
     )
 
@@ -126,7 +127,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = Attachment.objects.select_related("item").filter(pk=pk).first()
-    if attachment is None or not attachment.file or not attachment.item.is_public:
+    if attachment is None or not attachment.file or not selectors.attachment_is_public(attachment):
         raise Http404
     content_type = (
         attachment.content_type or mimetypes.guess_type(attachment.name)[0] or "application/octet-stream"

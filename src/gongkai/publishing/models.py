@@ -198,7 +198,10 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    item = models.ForeignKey(InfoItem, on_delete=models.CASCADE, related_name="attachments")
+    # An attachment belongs to an item; a gazette issue's printed PDF belongs to no item.
+    item = models.ForeignKey(
+        InfoItem, on_delete=models.CASCADE, related_name="attachments", null=True, blank=True
+    )
     name = models.CharField("文件名", max_length=255)
     file = models.FileField(upload_to=attachment_path, blank=True, max_length=255)
     url = models.URLField("外部链接", max_length=1000, blank=True)
@@ -221,3 +224,39 @@ class IndexNoSequence(models.Model):
 
     scope = models.CharField(max_length=100, unique=True)
     last = models.PositiveIntegerField(default=0)
+
+
+class GazetteIssue(models.Model):
+    """One issue (年·期) of a government's 政府公报, with its table of contents (issue 7 §4)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "编辑中"
+        PUBLISHED = "published", "已发布"
+
+    org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="gazette_issues", verbose_name="编印机关"
+    )
+    year = models.PositiveIntegerField("年份")
+    number = models.PositiveIntegerField("期号")
+    title = models.CharField("刊名", max_length=100)
+    published_on = models.DateField("出版日期", null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    pdf = models.ForeignKey(Attachment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        constraints = [models.UniqueConstraint(fields=["org", "year", "number"], name="uniq_gazette_issue")]
+
+    def __str__(self) -> str:
+        return f"{self.title}{self.year}年第{self.number}期"
+
+
+class GazetteEntry(models.Model):
+    issue = models.ForeignKey(GazetteIssue, on_delete=models.CASCADE, related_name="entries")
+    item = models.ForeignKey(InfoItem, on_delete=models.PROTECT, related_name="gazette_entries")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["issue", "item"], name="uniq_gazette_entry")]

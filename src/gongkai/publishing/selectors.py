@@ -337,3 +337,41 @@ def policy_counts(org: Organization, year: int) -> dict[str, dict[str, int]]:
         if in_force_on(item, end):
             counts["in_force"] += 1
     return result
+
+
+def attachment_is_public(attachment: Attachment) -> bool:
+    """A file anyone may download: an attachment of a public item, or the PDF of a published gazette issue."""
+    from gongkai.publishing.models import GazetteIssue
+
+    if attachment.item_id is not None:
+        return attachment.item is not None and attachment.item.is_public
+    return GazetteIssue.objects.filter(pdf=attachment, status=GazetteIssue.Status.PUBLISHED).exists()
+
+
+def gazette_issues_public(org: Organization | None = None) -> QuerySet[Any]:
+    from gongkai.publishing.models import GazetteIssue
+
+    qs = GazetteIssue.objects.filter(status=GazetteIssue.Status.PUBLISHED).select_related("org")
+    return qs.filter(org=org) if org else qs
+
+
+def gazette_entries_public(issue: Any) -> list[InfoItem]:
+    """The issue's table of contents, in order, as far as the items are public."""
+    return [
+        e.item
+        for e in issue.entries.select_related("item", "item__org").order_by("position", "id")
+        if e.item.is_public
+    ]
+
+
+def gazette_issues_of_item(item: InfoItem) -> QuerySet[Any]:
+    return gazette_issues_public().filter(entries__item=item).distinct()
+
+
+def get_gazette_issue_for_staff(user: Any, pk: int) -> Any:
+    from gongkai.publishing.models import GazetteIssue
+
+    issue = GazetteIssue.objects.select_related("org").filter(pk=pk).first()
+    if issue is None or not orgs_for_staff(user).filter(pk=issue.org_id).exists():
+        raise Http404
+    return issue

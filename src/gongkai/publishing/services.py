@@ -30,6 +30,8 @@ from gongkai.publishing.metadata import GENRES, dates_error, subject_error
 from gongkai.publishing.models import (
     Attachment,
     Column,
+    GazetteEntry,
+    GazetteIssue,
     IndexNoSequence,
     InfoItem,
     ItemRelation,
@@ -739,6 +741,8 @@ def attachment_add(*, actor: Any, item: InfoItem, name: str, data: bytes) -> Att
 @transaction.atomic
 def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
     item = attachment.item
+    if item is None:
+        raise ApplicationError("not_editable", "该文件不属于任何信息。")
     if not user_has_role(actor, item.org, Role.DRAFTER, Role.PUBLISHER):
         raise PermissionDenied()
     if item.status not in workflow.EDITABLE:
@@ -755,3 +759,134 @@ def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
 
 def published_date(value: datetime | None) -> date | None:
     return timezone.localdate(value) if value else None
+
+
+# ---------------------------------------------------------------- 政府公报 (issue 7 §4)
+
+
+def _may_edit_gazette(actor: Any, org: Organization) -> bool:
+    return may_admin_org(actor, org) or user_has_role(actor, org, Role.PUBLISHER)
+
+
+@transaction.atomic
+def gazette_issue_create(
+    *, actor: Any, org: Organization, year: int, number: int, title: str = ""
+) -> GazetteIssue:
+    if not _may_edit_gazette(actor, org):
+        raise PermissionDenied("只有本机关的发布人或管理员可以编辑政府公报。")
+    if not 1949 <= year <= 2200 or not 1 <= number <= 999:
+        raise ApplicationError("bad_number", "年份或期号无效。", field="number")
+    if GazetteIssue.objects.filter(org=org, year=year, number=number).exists():
+        raise ApplicationError("duplicate", f"{year}年第{number}期已存在。", field="number")
+    issue = GazetteIssue.objects.create(
+        org=org, year=year, number=number, title=(title.strip() or f"{org.name}公报")[:100]
+    )
+    audit_log(actor=actor, action="gazette.create", obj=issue, org_code=org.code)
+    return issue
+
+
+@transaction.atomic
+def gazette_entry_add(*, actor: Any, issue: GazetteIssue, item: InfoItem) -> GazetteEntry:
+    """Add a published item (of any agency on the platform) to the issue's table of contents, at the end."""
+    if not _may_edit_gazette(actor, issue.org):
+        raise PermissionDenied()
+    if not item.is_public:
+        raise ApplicationError("not_public", "只能收录已主动公开的信息。", field="item")
+    if GazetteEntry.objects.filter(issue=issue, item=item).exists():
+        raise ApplicationError("duplicate", "本期已收录该信息。", field="item")
+    position = (issue.entries.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    entry = GazetteEntry.objects.create(issue=issue, item=item, position=position)
+    audit_log(
+        actor=actor, action="gazette.entry_add", obj=issue, org_code=issue.org.code, data={"item": item.pk}
+    )
+    return entry
+
+
+@transaction.atomic
+def gazette_entry_move(*, actor: Any, entry: GazetteEntry, offset: int) -> None:
+    """Move an entry up (-1) or down (+1) in the table of contents."""
+    issue = entry.issue
+    if not _may_edit_gazette(actor, issue.org):
+        raise PermissionDenied()
+    entries = list(issue.entries.order_by("position", "id"))
+    index = next(i for i, e in enumerate(entries) if e.pk == entry.pk)
+    other = index + offset
+    if not 0 <= other < len(entries):
+        return
+    entries[index], entries[other] = entries[other], entries[index]
+    for position, e in enumerate(entries, start=1):
+        if e.position != position:
+            GazetteEntry.objects.filter(pk=e.pk).update(position=position)
+    audit_log(
+        actor=actor,
+        action="gazette.entry_move",
+        obj=issue,
+        org_code=issue.org.code,
+        data={"item": entry.item_id, "offset": offset},
+    )
+
+
+@transaction.atomic
+def gazette_entry_remove(*, actor: Any, entry: GazetteEntry) -> None:
+    issue = entry.issue
+    if not _may_edit_gazette(actor, issue.org):
+        raise PermissionDenied()
+    if issue.status == GazetteIssue.Status.PUBLISHED:
+        raise ApplicationError("published", "已发布的公报目录不能删减。")
+    audit_log(
+        actor=actor,
+        action="gazette.entry_remove",
+        obj=issue,
+        org_code=issue.org.code,
+        data={"item": entry.item_id},
+    )
+    entry.delete()
+
+
+@transaction.atomic
+def gazette_pdf_set(*, actor: Any, issue: GazetteIssue, name: str, data: bytes) -> Attachment:
+    """Attach the PDF of the printed issue (checked like any upload: PDF content, size limit, SHA-256)."""
+    if not _may_edit_gazette(actor, issue.org):
+        raise PermissionDenied()
+    checked = check_upload(name, data, max_bytes=settings.GONGKAI_ATTACHMENT_MAX_BYTES)
+    if checked.kind != "pdf":
+        raise ApplicationError("bad_file_type", "公报印刷版须为 PDF 文件。", field="pdf")
+    attachment = Attachment(
+        item=None,
+        name=checked.name,
+        size=checked.size,
+        sha256=checked.sha256,
+        content_type=checked.content_type,
+    )
+    attachment.file.save(checked.name, ContentFile(data), save=False)
+    attachment.save()
+    issue.pdf = attachment
+    issue.save(update_fields=["pdf"])
+    audit_log(
+        actor=actor, action="gazette.pdf", obj=issue, org_code=issue.org.code, data={"sha256": checked.sha256}
+    )
+    return attachment
+
+
+@transaction.atomic
+def gazette_issue_publish(
+    *, actor: Any, issue: GazetteIssue, published_on: date | None = None
+) -> GazetteIssue:
+    if not _may_edit_gazette(actor, issue.org):
+        raise PermissionDenied()
+    if issue.status == GazetteIssue.Status.PUBLISHED:
+        raise ApplicationError("bad_transition", "本期已发布。")
+    if not issue.entries.exists():
+        raise ApplicationError("empty_issue", "目录为空的公报不能发布。")
+    issue.status = GazetteIssue.Status.PUBLISHED
+    issue.published_on = published_on or timezone.localdate()
+    issue.save(update_fields=["status", "published_on"])
+    audit_log(
+        actor=actor,
+        action="gazette.publish",
+        obj=issue,
+        org_code=issue.org.code,
+        from_state="draft",
+        to_state="published",
+    )
+    return issue

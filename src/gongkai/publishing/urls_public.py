@@ -9,4 +9,7 @@ urlpatterns = [
     path("orgs/<str:code>/catalog.<str:fmt>", public.catalog_download, name="catalog_download"),
     path("orgs/<str:code>/guide/", public.guide_page, name="guide"),
     path("orgs/<str:code>/policies/", public.policies_page, name="policies"),
+    path("gazette/", public.gazette_index, name="gazette"),
+    path("gazette/<int:year>/", public.gazette_index, name="gazette_year"),
+    path("gazette/issues/<int:pk>/", public.gazette_issue, name="gazette_issue"),
 ]

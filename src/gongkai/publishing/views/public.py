@@ -51,3 +51,36 @@ def policies_page(request: HttpRequest, code: str) -> HttpResponse:
     org = get_object_or_404(org_list_public(), code=code.upper())
     items = selectors.policies_in_force(org)
     return render(request, "publishing/public/policies.html", {"org": org, "items": items})
+
+
+@require_GET
+def gazette_index(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    """政府公报 by year (issue 7 §4)."""
+    from gongkai.publishing import selectors
+
+    issues = selectors.gazette_issues_public()
+    years = sorted({i.year for i in issues}, reverse=True)
+    if year is not None:
+        if year not in years:
+            raise Http404
+        issues = issues.filter(year=year)
+    elif years:
+        issues = issues.filter(year=years[0])
+        year = years[0]
+    return render(
+        request,
+        "publishing/public/gazette_index.html",
+        {"issues": issues.order_by("org__code", "-number"), "years": years, "year": year},
+    )
+
+
+@require_GET
+def gazette_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    from gongkai.publishing import selectors
+
+    issue = get_object_or_404(selectors.gazette_issues_public(), pk=pk)
+    return render(
+        request,
+        "publishing/public/gazette_issue.html",
+        {"issue": issue, "items": selectors.gazette_entries_public(issue)},
+    )

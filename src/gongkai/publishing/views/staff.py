@@ -457,3 +457,86 @@ def relation_remove(request: HttpRequest, pk: int, relation_id: int) -> HttpResp
     else:
         messages.success(request, "已取消关联。")
     return redirect("staff:item", pk=item.pk)
+
+
+# ---------------------------------------------------------------- 政府公报
+
+
+def _gazette_orgs(user: Any) -> Any:
+    from gongkai.orgs.models import Organization
+    from gongkai.orgs.selectors import is_platform_admin
+
+    if is_platform_admin(user):
+        return Organization.objects.all()
+    return orgs_with_role(user, Role.PUBLISHER, Role.ORG_ADMIN)
+
+
+@login_required
+def gazette_list(request: HttpRequest) -> HttpResponse:
+    from gongkai.publishing.models import GazetteIssue
+
+    orgs = _gazette_orgs(request.user)
+    if request.method == "POST":
+        org = orgs.filter(pk=request.POST.get("org") or 0).first()
+        try:
+            if org is None:
+                raise ApplicationError("bad_org", "请选择编印机关。")
+            year, number = int(request.POST.get("year", "")), int(request.POST.get("number", ""))
+            issue = services.gazette_issue_create(
+                actor=request.user, org=org, year=year, number=number, title=request.POST.get("title", "")
+            )
+        except ValueError:
+            messages.error(request, "年份和期号须为整数。")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已新建一期公报。")
+            return redirect("staff:gazette_issue", pk=issue.pk)
+    issues = GazetteIssue.objects.filter(org__in=orgs).select_related("org")
+    return render(request, "publishing/staff/gazette_list.html", {"issues": issues, "orgs": orgs})
+
+
+@login_required
+def gazette_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    from gongkai.publishing.models import GazetteEntry
+
+    issue = selectors.get_gazette_issue_for_staff(request.user, pk)
+    if request.method == "POST":
+        op = request.POST.get("op", "")
+        try:
+            if op == "add":
+                ref = request.POST.get("ref", "")[:100]
+                item = selectors.relation_target_lookup(issue.org, ref)
+                if item is None:
+                    raise ApplicationError("not_found", f"找不到索引号或文号为“{ref.strip()}”的已公开信息。")
+                services.gazette_entry_add(actor=request.user, issue=issue, item=item)
+            elif op in {"up", "down", "remove"}:
+                entry = GazetteEntry.objects.filter(issue=issue, pk=request.POST.get("entry") or 0).first()
+                if entry is None:
+                    raise Http404
+                if op == "remove":
+                    services.gazette_entry_remove(actor=request.user, entry=entry)
+                else:
+                    services.gazette_entry_move(
+                        actor=request.user, entry=entry, offset=-1 if op == "up" else 1
+                    )
+            elif op == "pdf":
+                upload = request.FILES.get("pdf")
+                if upload is None:
+                    raise ApplicationError("missing_file", "请选择 PDF 文件。")
+                if upload.size and upload.size > settings.GONGKAI_ATTACHMENT_MAX_BYTES:
+                    raise ApplicationError("file_too_large", "文件超过大小限制。")
+                services.gazette_pdf_set(
+                    actor=request.user, issue=issue, name=upload.name or "公报.pdf", data=upload.read()
+                )
+            elif op == "publish":
+                services.gazette_issue_publish(actor=request.user, issue=issue)
+            else:
+                raise ApplicationError("bad_op", "操作无效。")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已保存。")
+        return redirect("staff:gazette_issue", pk=issue.pk)
+    entries = issue.entries.select_related("item", "item__org").order_by("position", "id")
+    return render(request, "publishing/staff/gazette_issue.html", {"issue": issue, "entries": entries})
