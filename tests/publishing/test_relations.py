@@ -117,3 +117,41 @@ def test_relations_of_published_items_cannot_be_removed(agency):
     with pytest.raises(ApplicationError):
         services.item_relation_remove(actor=agency.drafter, relation=rel)
     assert InfoItem.objects.get(pk=old.pk).validity == "repealed"
+
+
+def test_import_refuses_a_relation_cycle(tmp_path, agency):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    lines = [
+        {
+            "external_id": "c-a",
+            "org": agency.org.code,
+            "title": "甲",
+            "body_text": "甲",
+            "published_at": "2024-01-02",
+            "relations": [{"type": "amends", "target": "c-b"}],
+        },
+        {
+            "external_id": "c-b",
+            "org": agency.org.code,
+            "title": "乙",
+            "body_text": "乙",
+            "published_at": "2024-01-03",
+            "relations": [{"type": "amends", "target": "c-a"}],
+        },
+    ]
+    path = tmp_path / "items.jsonl"
+    path.write_text(
+        "\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n", encoding="utf-8"
+    )
+    err = StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import", "items", str(path), stdout=StringIO(), stderr=err)
+    assert exit_info.value.code == 1
+    assert "line 2: relation_cycle" in err.getvalue()
+    assert list(
+        InfoItem.objects.filter(external_id__startswith="c-").values_list("external_id", flat=True)
+    ) == ["c-a"]

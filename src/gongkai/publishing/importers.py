@@ -39,7 +39,7 @@ from gongkai.core.uploads import ALLOWED, CheckedUpload, check_upload
 from gongkai.orgs.codes import normalize_org_code
 from gongkai.orgs.importers import org_line_parse
 from gongkai.orgs.models import Organization
-from gongkai.publishing import services
+from gongkai.publishing import selectors, services
 from gongkai.publishing.models import (
     Attachment,
     Column,
@@ -724,6 +724,11 @@ class ItemImporter:
             self._add_m2m(item, data)
         else:
             services.set_item_relations(item, data)
+        if created and item.external_id in self._waiting:
+            # Relations that waited for this item (earlier lines, earlier imports) now find it.
+            ItemRelation.objects.filter(target_external_id=item.external_id, target__isnull=True).update(
+                target=item
+            )
         self._store_relations(item, parsed.relations, created, self._waiting)
         if created or before["attachments"] != [a.key for a in parsed.attachments]:
             self._store_attachments(item, parsed.attachments, created)
@@ -734,11 +739,6 @@ class ItemImporter:
             reason="导入" if created else "重新导入",
             created_by=self.actor if getattr(self.actor, "pk", None) else None,
         )
-        if created and item.external_id in self._waiting:
-            # Relations that waited for this item (earlier lines, earlier imports) now find it.
-            ItemRelation.objects.filter(target_external_id=item.external_id, target__isnull=True).update(
-                target=item
-            )
         search_indexing.item_changed(item)
         audit_log(
             actor=self.actor,
@@ -777,6 +777,12 @@ class ItemImporter:
         targets = dict(
             InfoItem.objects.filter(external_id__in={t for _, t in wanted}).values_list("external_id", "pk")
         )
+        for target_pk in {targets[t] for _, t in wanted if t in targets}:
+            # A amends B amends A: refused like a self-relation (contracts.md `relation_cycle`).
+            if services.relation_reaches(InfoItem(pk=target_pk), item):
+                raise ApplicationError(
+                    "relation_cycle", "关联会形成循环（如甲修改乙、乙又修改甲），本行未导入。"
+                )
         ItemRelation.objects.bulk_create(
             [
                 ItemRelation(
@@ -930,7 +936,7 @@ def item_record(item: InfoItem, column_paths: dict[int, str]) -> dict[str, Any]:
         "kind": item.kind,
         "disclosure": item.disclosure,
         "disclosure_reason": item.disclosure_reason,
-        "validity": item.validity,
+        "validity": selectors.effective_validity(item),  # as it is today (issue 7 §12)
         "validity_changed_on": _iso(item.validity_changed_on),
         "effective_on": _iso(item.effective_on),
         "valid_until": _iso(item.valid_until),

@@ -601,7 +601,7 @@ def relation_key(item: InfoItem) -> str:
     return item.external_id or f"pk:{item.pk}"
 
 
-def _reaches(start: InfoItem, goal: InfoItem) -> bool:
+def relation_reaches(start: InfoItem, goal: InfoItem) -> bool:
     """Whether `goal` can be reached from `start` by following outgoing relations (any type)."""
     seen = {start.pk}
     frontier = [start.pk]
@@ -637,7 +637,7 @@ def item_relation_add(*, actor: Any, source: InfoItem, type: str, target: InfoIt
         raise ApplicationError("bad_target", "只能关联本单位的信息或其他单位已公开的信息。", field="target")
     if ItemRelation.objects.filter(source=source, type=type, target=target).exists():
         raise ApplicationError("duplicate", "已存在相同的关联。", field="target")
-    if _reaches(target, source):
+    if relation_reaches(target, source):
         raise ApplicationError(
             "relation_cycle", "关联会形成循环（如甲修改乙、乙又修改甲），不能建立。", field="target"
         )
