@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gongkai.foi",
     "gongkai.search",
     "gongkai.inspection",
+    "gongkai.policy",
     "gongkai.portal",
     "gongkai.commands",
 ]
