@@ -177,6 +177,8 @@ LOGGING = {
 }
 
 # ---- Gongkai deployment settings (docs/operations.md) ----
+# The public address, for links in e-mails sent by `gongkai tick` (no request to take it from).
+GONGKAI_BASE_URL = os.environ.get("GONGKAI_BASE_URL", "http://127.0.0.1:8000")
 GONGKAI_SITE_NAME = os.environ.get("GONGKAI_SITE_NAME", "政务公开平台")
 # R-PUB-10: index number pattern. Fields: {org_code} {year} {month:02d} {yyyymm} {seq}.
 # The sequence restarts for every distinct value of the pattern with {seq} removed.

@@ -10,12 +10,12 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from gongkai.core.ratelimit import over_limit
 from gongkai.orgs.models import Organization
 from gongkai.orgs.selectors import org_list_public
 from gongkai.publishing import selectors
@@ -46,16 +46,7 @@ def client_key(request: HttpRequest) -> str:
 
 def rate_limited(request: HttpRequest) -> bool:
     """A fixed one-minute window per client, counted in the shared cache (never per process)."""
-    window = int(timezone.now().timestamp() // 60)
-    key = f"gongkai:api-rate:{client_key(request)}:{window}"
-    if cache.add(key, 1, 120):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 120)
-        return False
-    return count > RATE_LIMIT_PER_MINUTE
+    return over_limit(f"api:{client_key(request)}", limit=RATE_LIMIT_PER_MINUTE, window_seconds=60)
 
 
 def api_view(func: Any) -> Any:

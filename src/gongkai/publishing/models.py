@@ -260,3 +260,29 @@ class GazetteEntry(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["issue", "item"], name="uniq_gazette_entry")]
+
+
+class Subscription(models.Model):
+    """精准推送 (issue 7 §10): an e-mail address follows an agency, a 主题分类, a column or a keyword.
+
+    Double opt-in: nothing is sent until the address confirms. The token in the mailed links is stored hashed.
+    """
+
+    email = models.EmailField("电子邮箱")
+    org = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField("主题分类", max_length=100, blank=True)
+    column = models.ForeignKey(Column, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    keyword = models.CharField("关键词", max_length=50, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["email"])]
+
+    @property
+    def active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None

@@ -84,3 +84,104 @@ def gazette_issue(request: HttpRequest, pk: int) -> HttpResponse:
         "publishing/public/gazette_issue.html",
         {"issue": issue, "items": selectors.gazette_entries_public(issue)},
     )
+
+
+# ---------------------------------------------------------------- 精准推送 (issue 7 §10)
+
+
+def _subscribe_context(request: HttpRequest, values: dict[str, str], error: str = "") -> dict[str, object]:
+    from gongkai.publishing.metadata import SUBJECTS
+
+    return {"values": values, "error": error, "orgs": org_list_public(), "subjects": SUBJECTS}
+
+
+def subscribe(request: HttpRequest) -> HttpResponse:
+    from gongkai.core.errors import ApplicationError
+    from gongkai.core.ratelimit import over_limit
+    from gongkai.publishing import subscriptions
+
+    if request.method == "POST":
+        values = {
+            k: request.POST.get(k, "").strip()[:200] for k in ("email", "org", "column", "subject", "keyword")
+        }
+        address = request.META.get("REMOTE_ADDR", "") or "unknown"
+        if over_limit(f"subscribe:{address}", limit=10, window_seconds=3600):
+            ctx = _subscribe_context(request, values, "提交过于频繁，请稍后再试。")
+            return render(request, "publishing/public/subscribe.html", ctx, status=429)
+        try:
+            filters = subscriptions.filters_from_query(values)
+            subscriptions.subscription_create(
+                email=values["email"], filters=filters, base_url=request.build_absolute_uri("/").rstrip("/")
+            )
+        except ApplicationError as exc:
+            return render(
+                request, "publishing/public/subscribe.html", _subscribe_context(request, values, exc.message)
+            )
+        return render(request, "publishing/public/subscribe_done.html", {"email": values["email"]})
+    values = {k: request.GET.get(k, "")[:200] for k in ("email", "org", "column", "subject", "keyword")}
+    return render(request, "publishing/public/subscribe.html", _subscribe_context(request, values))
+
+
+@require_GET
+def subscribe_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    from gongkai.core.errors import ApplicationError
+    from gongkai.publishing import subscriptions
+
+    try:
+        sub = subscriptions.subscription_confirm(token=token)
+    except ApplicationError as exc:
+        return render(
+            request, "publishing/public/subscribe_result.html", {"message": exc.message}, status=404
+        )
+    return render(
+        request,
+        "publishing/public/subscribe_result.html",
+        {"message": f"订阅已确认：{subscriptions.filters_of(sub).describe()}。每天最多发送一封更新邮件。"},
+    )
+
+
+@require_GET
+def subscribe_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    from gongkai.core.errors import ApplicationError
+    from gongkai.publishing import subscriptions
+
+    try:
+        subscriptions.subscription_cancel(token=token)
+    except ApplicationError as exc:
+        return render(
+            request, "publishing/public/subscribe_result.html", {"message": exc.message}, status=404
+        )
+    return render(
+        request, "publishing/public/subscribe_result.html", {"message": "已退订，不会再收到该订阅的邮件。"}
+    )
+
+
+def filtered_feed(request: HttpRequest, fmt: str) -> HttpResponse:
+    """RSS/Atom for the same filters a subscription uses (?org=&column=&subject=&keyword=)."""
+    from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+    from gongkai.core.errors import ApplicationError
+    from gongkai.publishing import subscriptions
+
+    try:
+        filters = subscriptions.filters_from_query(request.GET)
+        if filters.subject:
+            subscriptions.check_filters(filters)
+    except ApplicationError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    feed_class = Atom1Feed if fmt == "atom" else Rss201rev2Feed
+    feed = feed_class(
+        title=f"政府信息更新（{filters.describe()}）",
+        link=request.build_absolute_uri("/"),
+        description=f"按条件订阅：{filters.describe()}",
+        language="zh-cn",
+    )
+    for item in subscriptions.matching_items(filters)[:50]:
+        feed.add_item(
+            title=item.title,
+            link=request.build_absolute_uri(f"/items/{item.pk}/"),
+            description=item.body_text[:300],
+            pubdate=item.published_at,
+            unique_id=item.index_no or str(item.pk),
+        )
+    return HttpResponse(feed.writeString("utf-8"), content_type=f"{feed.content_type}")

@@ -14,12 +14,14 @@ from django.core.management.base import BaseCommand
 
 from gongkai.core.outbox import outbox_deliver_pending
 from gongkai.publishing.jobs import remind_publication_deadlines
+from gongkai.publishing.subscriptions import send_daily_digests
 
 
 def _jobs() -> list[tuple[str, Callable[[], Any]]]:
     # The outbox goes last, so that reminders queued by the jobs above leave in the same run.
     return [
         ("publication_deadlines", remind_publication_deadlines),
+        ("subscription_digests", send_daily_digests),
         ("outbox", outbox_deliver_pending),
     ]
 
