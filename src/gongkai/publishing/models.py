@@ -286,3 +286,45 @@ class Subscription(models.Model):
     @property
     def active(self) -> bool:
         return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class CleanupBatch(models.Model):
+    """清理 (issue 7 §3): the 政务公开办 opens a periodic review of the normative documents in force; every agency
+    decides on each of its own; the result is published as a list."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "清理中"
+        PUBLISHED = "published", "结果已公布"
+
+    title = models.CharField("名称", max_length=200)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    deadline = models.DateField("完成期限", null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    published_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CleanupDecision(models.Model):
+    class Decision(models.TextChoices):
+        CONTINUE = "continue", "继续有效"
+        AMEND = "amend", "修改"
+        REPEAL = "repeal", "废止"
+        DECLARE_INVALID = "declare_invalid", "宣布失效"
+
+    batch = models.ForeignKey(CleanupBatch, on_delete=models.CASCADE, related_name="decisions")
+    item = models.ForeignKey(InfoItem, on_delete=models.PROTECT, related_name="cleanup_decisions")
+    decision = models.CharField(max_length=16, choices=Decision.choices, blank=True)
+    note = models.CharField("说明", max_length=500, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["item__org__code", "item__published_at"]
+        constraints = [models.UniqueConstraint(fields=["batch", "item"], name="uniq_cleanup_item")]

@@ -375,3 +375,17 @@ def get_gazette_issue_for_staff(user: Any, pk: int) -> Any:
     if issue is None or not orgs_for_staff(user).filter(pk=issue.org_id).exists():
         raise Http404
     return issue
+
+
+def cleanup_decisions_for_staff(user: Any, batch: Any) -> QuerySet[Any]:
+    """The decisions of a batch the user's agencies must make (all of them for the 政务公开办)."""
+    qs = batch.decisions.select_related("item", "item__org", "decided_by")
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(item__org__in=orgs_for_staff(user))
+
+
+def cleanup_batches_public() -> QuerySet[Any]:
+    from gongkai.publishing.models import CleanupBatch
+
+    return CleanupBatch.objects.filter(status=CleanupBatch.Status.PUBLISHED)

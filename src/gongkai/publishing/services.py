@@ -23,12 +23,20 @@ from gongkai.core.html import html_to_text, sanitize_html, text_to_html
 from gongkai.core.uploads import check_upload
 from gongkai.orgs import services as org_services
 from gongkai.orgs.models import Organization, Role
-from gongkai.orgs.selectors import effective_level, may_admin_org, user_has_role, user_roles
+from gongkai.orgs.selectors import (
+    effective_level,
+    is_platform_admin,
+    may_admin_org,
+    user_has_role,
+    user_roles,
+)
 from gongkai.publishing import index_no as index_rules
 from gongkai.publishing import workflow
 from gongkai.publishing.metadata import GENRES, dates_error, subject_error
 from gongkai.publishing.models import (
     Attachment,
+    CleanupBatch,
+    CleanupDecision,
     Column,
     GazetteEntry,
     GazetteIssue,
@@ -37,6 +45,7 @@ from gongkai.publishing.models import (
     ItemRelation,
     ItemRevision,
 )
+from gongkai.publishing.selectors import in_force_on, items_public
 from gongkai.publishing.statutory import skeleton
 from gongkai.search import indexing as search_indexing
 
@@ -890,3 +899,98 @@ def gazette_issue_publish(
         to_state="published",
     )
     return issue
+
+
+# ---------------------------------------------------------------- 清理 (issue 7 §3)
+
+# What a cleanup decision does to the document's validity when the result is published (R-PUB-6).
+CLEANUP_EFFECTS = {
+    CleanupDecision.Decision.REPEAL: InfoItem.Validity.REPEALED,
+    CleanupDecision.Decision.DECLARE_INVALID: InfoItem.Validity.EXPIRED,
+}
+
+
+@transaction.atomic
+def cleanup_open(*, actor: Any, title: str, deadline: date | None = None) -> CleanupBatch:
+    """The 政务公开办 opens a batch: every normative document and rule in force today is listed for a decision."""
+    if not is_platform_admin(actor):
+        raise PermissionDenied("只有政务公开办可以发起清理。")
+    if not title.strip():
+        raise ApplicationError("missing_field", "请填写清理名称。", field="title")
+    batch = CleanupBatch.objects.create(title=title.strip()[:200], deadline=deadline)
+    today = timezone.localdate()
+    items = [i for i in items_public().filter(kind__in=list(POLICY_KINDS)) if in_force_on(i, today)]
+    CleanupDecision.objects.bulk_create([CleanupDecision(batch=batch, item=i) for i in items])
+    audit_log(actor=actor, action="cleanup.open", obj=batch, data={"items": len(items)})
+    return batch
+
+
+@transaction.atomic
+def cleanup_decide(*, actor: Any, decision: CleanupDecision, value: str, note: str = "") -> CleanupDecision:
+    """The owning agency (publisher or admin) marks one document 继续有效 / 修改 / 废止 / 宣布失效."""
+    decision = CleanupDecision.objects.select_related("batch", "item", "item__org").get(pk=decision.pk)
+    org = decision.item.org
+    if not (may_admin_org(actor, org) or user_has_role(actor, org, Role.PUBLISHER)):
+        raise PermissionDenied("只有文件所属机关的发布人或管理员可以作出清理决定。")
+    if decision.batch.status != CleanupBatch.Status.OPEN:
+        raise ApplicationError("closed", "本次清理结果已公布，不能再修改。")
+    if value not in CleanupDecision.Decision.values:
+        raise ApplicationError("bad_decision", "清理决定无效。", field="decision")
+    if value != CleanupDecision.Decision.CONTINUE and not note.strip():
+        raise ApplicationError("missing_note", "决定修改、废止或宣布失效的，请说明理由。", field="note")
+    before = decision.decision
+    decision.decision, decision.note = value, note.strip()[:500]
+    decision.decided_at, decision.decided_by = timezone.now(), actor
+    decision.save()
+    audit_log(
+        actor=actor,
+        action="cleanup.decide",
+        obj=decision.item,
+        org_code=org.code,
+        from_state=before,
+        to_state=value,
+        comment=decision.note,
+        data={"batch": decision.batch_id},
+    )
+    return decision
+
+
+@transaction.atomic
+def cleanup_publish(*, actor: Any, batch: CleanupBatch) -> CleanupBatch:
+    """Publish the result list; 废止 and 宣布失效 change the documents' validity in the same transaction."""
+    if not is_platform_admin(actor):
+        raise PermissionDenied("只有政务公开办可以公布清理结果。")
+    batch = CleanupBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != CleanupBatch.Status.OPEN:
+        raise ApplicationError("bad_transition", "清理结果已公布。")
+    undecided = batch.decisions.filter(decision="").select_related("item__org")
+    if undecided.exists():
+        orgs = sorted({d.item.org.name for d in undecided})
+        raise ApplicationError(
+            "undecided", f"还有 {undecided.count()} 件文件未作决定（{'、'.join(orgs[:5])}）。"
+        )
+    today = timezone.localdate()
+    for decision in batch.decisions.filter(decision__in=list(CLEANUP_EFFECTS)).select_related(
+        "item", "item__org"
+    ):
+        item = InfoItem.objects.select_for_update(of=("self",)).get(pk=decision.item_id)
+        before = item.validity
+        item.validity = CLEANUP_EFFECTS[CleanupDecision.Decision(decision.decision)]
+        item.validity_changed_on = today
+        item.save(update_fields=["validity", "validity_changed_on", "updated_at"])
+        _record_revision(item, actor, f"{batch.title}：{decision.get_decision_display()}")
+        search_indexing.item_changed(item)
+        audit_log(
+            actor=actor,
+            action="item.validity",
+            obj=item,
+            org_code=decision.item.org.code,
+            from_state=before,
+            to_state=item.validity,
+            comment=batch.title,
+            data={"cleanup": batch.pk},
+        )
+    batch.status, batch.published_on = CleanupBatch.Status.PUBLISHED, today
+    batch.save(update_fields=["status", "published_on"])
+    audit_log(actor=actor, action="cleanup.publish", obj=batch, from_state="open", to_state="published")
+    return batch

@@ -13,6 +13,7 @@ urlpatterns = [
     path("subscribe/confirm/<str:token>/", public.subscribe_confirm, name="subscribe_confirm"),
     path("subscribe/unsubscribe/<str:token>/", public.subscribe_cancel, name="subscribe_cancel"),
     path("feeds/items.<str:fmt>", public.filtered_feed, name="feed"),
+    path("cleanup/<int:pk>/", public.cleanup_result, name="cleanup"),
     path("gazette/", public.gazette_index, name="gazette"),
     path("gazette/<int:year>/", public.gazette_index, name="gazette_year"),
     path("gazette/issues/<int:pk>/", public.gazette_issue, name="gazette_issue"),

@@ -185,3 +185,17 @@ def filtered_feed(request: HttpRequest, fmt: str) -> HttpResponse:
             unique_id=item.index_no or str(item.pk),
         )
     return HttpResponse(feed.writeString("utf-8"), content_type=f"{feed.content_type}")
+
+
+@require_GET
+def cleanup_result(request: HttpRequest, pk: int) -> HttpResponse:
+    """The published result list of a 清理 batch, grouped by decision."""
+    from gongkai.publishing import selectors
+    from gongkai.publishing.models import CleanupDecision
+
+    batch = get_object_or_404(selectors.cleanup_batches_public(), pk=pk)
+    groups = [
+        (label, list(batch.decisions.filter(decision=value).select_related("item", "item__org")))
+        for value, label in CleanupDecision.Decision.choices
+    ]
+    return render(request, "publishing/public/cleanup.html", {"batch": batch, "groups": groups})

@@ -540,3 +540,79 @@ def gazette_issue(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("staff:gazette_issue", pk=issue.pk)
     entries = issue.entries.select_related("item", "item__org").order_by("position", "id")
     return render(request, "publishing/staff/gazette_issue.html", {"issue": issue, "entries": entries})
+
+
+# ---------------------------------------------------------------- 清理
+
+
+@login_required
+def cleanup_list(request: HttpRequest) -> HttpResponse:
+    from gongkai.orgs.selectors import is_platform_admin
+    from gongkai.publishing.models import CleanupBatch
+
+    if request.method == "POST":
+        deadline = None
+        try:
+            if request.POST.get("deadline"):
+                from datetime import date
+
+                deadline = date.fromisoformat(request.POST["deadline"])
+            batch = services.cleanup_open(
+                actor=request.user, title=request.POST.get("title", ""), deadline=deadline
+            )
+        except ValueError:
+            messages.error(request, "完成期限应为有效日期。")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已发起清理，共列入 {batch.decisions.count()} 件文件。")
+            return redirect("staff:cleanup", pk=batch.pk)
+    batches = [
+        (b, selectors.cleanup_decisions_for_staff(request.user, b).filter(decision="").count())
+        for b in CleanupBatch.objects.all()
+    ]
+    return render(
+        request,
+        "publishing/staff/cleanup_list.html",
+        {"batches": batches, "is_admin": is_platform_admin(request.user)},
+    )
+
+
+@login_required
+def cleanup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from gongkai.orgs.selectors import is_platform_admin
+    from gongkai.publishing.models import CleanupBatch, CleanupDecision
+
+    batch = CleanupBatch.objects.filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    decisions = selectors.cleanup_decisions_for_staff(request.user, batch)
+    if request.method == "POST":
+        try:
+            if request.POST.get("op") == "publish":
+                services.cleanup_publish(actor=request.user, batch=batch)
+                messages.success(request, "清理结果已公布。")
+            else:
+                decision = decisions.filter(pk=request.POST.get("decision_id") or 0).first()
+                if decision is None:
+                    raise Http404
+                services.cleanup_decide(
+                    actor=request.user,
+                    decision=decision,
+                    value=request.POST.get("decision", ""),
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(request, f"已记录《{decision.item.title}》的清理决定。")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("staff:cleanup", pk=batch.pk)
+    return render(
+        request,
+        "publishing/staff/cleanup_detail.html",
+        {
+            "batch": batch,
+            "decisions": decisions,
+            "choices": CleanupDecision.Decision.choices,
+            "is_admin": is_platform_admin(request.user),
+        },
+    )
