@@ -328,3 +328,35 @@ class CleanupDecision(models.Model):
     class Meta:
         ordering = ["item__org__code", "item__published_at"]
         constraints = [models.UniqueConstraint(fields=["batch", "item"], name="uniq_cleanup_item")]
+
+
+class BudgetDisclosure(models.Model):
+    """重点领域 财政预决算 (issue 7 §9, R-PUB-13): one agency's budget, final accounts or 三公经费 for a year."""
+
+    class Kind(models.TextChoices):
+        BUDGET = "budget", "部门预算"
+        FINAL_ACCOUNTS = "final_accounts", "部门决算"
+        THREE_PUBLIC = "three_public", "“三公”经费预决算"
+        GOVERNMENT_BUDGET = "government_budget", "政府预算"
+        GOVERNMENT_FINAL_ACCOUNTS = "government_final_accounts", "政府决算"
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="budget_disclosures")
+    year = models.PositiveIntegerField("年度")
+    kind = models.CharField("类别", max_length=32, choices=Kind.choices)
+    approved_on = models.DateField("批复（批准）日期", null=True, blank=True)
+    item = models.ForeignKey(
+        InfoItem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="公开的信息",
+    )
+    three_public_amount_10k = models.DecimalField(
+        "“三公”经费（万元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "org__code", "kind"]
+        constraints = [models.UniqueConstraint(fields=["org", "year", "kind"], name="uniq_budget_disclosure")]

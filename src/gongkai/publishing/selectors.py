@@ -389,3 +389,38 @@ def cleanup_batches_public() -> QuerySet[Any]:
     from gongkai.publishing.models import CleanupBatch
 
     return CleanupBatch.objects.filter(status=CleanupBatch.Status.PUBLISHED)
+
+
+def budget_table(year: int, today: date | None = None) -> dict[str, Any]:
+    """City-wide table of who has and has not published their budget disclosures for `year` (R-PUB-13)."""
+    from gongkai.orgs.models import Organization as Org
+    from gongkai.publishing.budget_rules import budget_state
+    from gongkai.publishing.models import BudgetDisclosure
+
+    today = today or timezone.localdate()
+    kinds = [
+        BudgetDisclosure.Kind.BUDGET,
+        BudgetDisclosure.Kind.FINAL_ACCOUNTS,
+        BudgetDisclosure.Kind.THREE_PUBLIC,
+    ]
+    records = {
+        (r.org_id, r.kind): r for r in BudgetDisclosure.objects.filter(year=year).select_related("item")
+    }
+    rows = []
+    for org in Org.objects.filter(is_active=True, kind__in=["government", "department"]).order_by(
+        "sort_order", "code"
+    ):
+        cells = []
+        for kind in kinds:
+            record = records.get((org.pk, kind))
+            published_on = (
+                timezone.localdate(record.item.published_at)
+                if record and record.item and record.item.published_at and record.item.is_public
+                else None
+            )
+            state = budget_state(
+                approved_on=record.approved_on if record else None, published_on=published_on, today=today
+            )
+            cells.append({"record": record, "state": state, "published_on": published_on})
+        rows.append({"org": org, "cells": cells})
+    return {"year": year, "kinds": [BudgetDisclosure.Kind(k).label for k in kinds], "rows": rows}

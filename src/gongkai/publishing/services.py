@@ -35,6 +35,7 @@ from gongkai.publishing import workflow
 from gongkai.publishing.metadata import GENRES, dates_error, subject_error
 from gongkai.publishing.models import (
     Attachment,
+    BudgetDisclosure,
     CleanupBatch,
     CleanupDecision,
     Column,
@@ -994,3 +995,53 @@ def cleanup_publish(*, actor: Any, batch: CleanupBatch) -> CleanupBatch:
     batch.save(update_fields=["status", "published_on"])
     audit_log(actor=actor, action="cleanup.publish", obj=batch, from_state="open", to_state="published")
     return batch
+
+
+# ---------------------------------------------------------------- 财政预决算 (issue 7 §9, R-PUB-13)
+
+
+@transaction.atomic
+def budget_record(
+    *,
+    actor: Any,
+    org: Organization,
+    year: int,
+    kind: str,
+    approved_on: date | None,
+    item: InfoItem | None = None,
+    three_public_amount_10k: Any = None,
+) -> BudgetDisclosure:
+    """Record (or update) an agency's approval date and the published item for one budget disclosure."""
+    if not (may_admin_org(actor, org) or user_has_role(actor, org, Role.PUBLISHER)):
+        raise PermissionDenied("只有本机关的发布人或管理员可以登记预决算公开情况。")
+    if kind not in BudgetDisclosure.Kind.values:
+        raise ApplicationError("bad_kind", "预决算类别无效。", field="kind")
+    if not 2000 <= year <= 2200:
+        raise ApplicationError("bad_year", "年度无效。", field="year")
+    if item is not None and (item.org_id != org.pk or not item.is_public):
+        raise ApplicationError("bad_item", "请选择本机关已主动公开的信息。", field="item")
+    if (
+        item is not None
+        and approved_on
+        and item.published_at
+        and timezone.localdate(item.published_at) < approved_on
+    ):
+        raise ApplicationError("bad_date", "公开日期早于批复日期，请核对。", field="approved_on")
+    record, created = BudgetDisclosure.objects.update_or_create(
+        org=org,
+        year=year,
+        kind=kind,
+        defaults={
+            "approved_on": approved_on,
+            "item": item,
+            "three_public_amount_10k": three_public_amount_10k,
+        },
+    )
+    audit_log(
+        actor=actor,
+        action="budget.record",
+        obj=record,
+        org_code=org.code,
+        data={"year": year, "kind": kind, "item": item.pk if item else None, "created": created},
+    )
+    return record

@@ -25,6 +25,7 @@ urlpatterns = [
     path("items/<int:pk>/relations/<int:relation_id>/delete/", staff.relation_remove, name="relation_remove"),
     path("cleanup/", staff.cleanup_list, name="cleanups"),
     path("cleanup/<int:pk>/", staff.cleanup_detail, name="cleanup"),
+    path("budgets/", staff.budget_edit, name="budgets"),
     path("gazette/", staff.gazette_list, name="gazette"),
     path("gazette/<int:pk>/", staff.gazette_issue, name="gazette_issue"),
     path("columns/", staff.column_list, name="columns"),

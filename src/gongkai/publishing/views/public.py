@@ -199,3 +199,16 @@ def cleanup_result(request: HttpRequest, pk: int) -> HttpResponse:
         for value, label in CleanupDecision.Decision.choices
     ]
     return render(request, "publishing/public/cleanup.html", {"batch": batch, "groups": groups})
+
+
+@require_GET
+def budget_table(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    """Who has and has not published the year's budgets, final accounts and 三公经费 (R-PUB-13)."""
+    from django.utils import timezone
+
+    from gongkai.publishing import selectors
+
+    year = year or timezone.localdate().year
+    if not 2000 <= year <= 2200:
+        raise Http404
+    return render(request, "publishing/public/budgets.html", selectors.budget_table(year))

@@ -616,3 +616,59 @@ def cleanup_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_admin": is_platform_admin(request.user),
         },
     )
+
+
+# ---------------------------------------------------------------- 财政预决算
+
+
+@login_required
+def budget_edit(request: HttpRequest) -> HttpResponse:
+    from datetime import date
+    from decimal import Decimal, InvalidOperation
+
+    from gongkai.publishing.models import BudgetDisclosure
+
+    orgs = _gazette_orgs(request.user)
+    values = {
+        k: request.POST.get(k, "").strip() for k in ("org", "year", "kind", "approved_on", "item", "amount")
+    }
+    if request.method == "POST":
+        try:
+            org = orgs.filter(pk=values["org"] or 0).first()
+            if org is None:
+                raise ApplicationError("bad_org", "请选择机关。")
+            year = int(values["year"])
+            approved = date.fromisoformat(values["approved_on"]) if values["approved_on"] else None
+            amount = Decimal(values["amount"]) if values["amount"] else None
+            item = None
+            if values["item"]:
+                item = selectors.relation_target_lookup(org, values["item"])
+                if item is None:
+                    raise ApplicationError("not_found", f"找不到索引号或文号为“{values['item']}”的信息。")
+            services.budget_record(
+                actor=request.user,
+                org=org,
+                year=year,
+                kind=values["kind"],
+                approved_on=approved,
+                item=item,
+                three_public_amount_10k=amount,
+            )
+        except (ValueError, InvalidOperation):
+            messages.error(request, "年度、日期或金额格式不正确。")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已登记。")
+            return redirect("staff:budgets")
+    records = BudgetDisclosure.objects.filter(org__in=orgs).select_related("org", "item")[:200]
+    return render(
+        request,
+        "publishing/staff/budgets.html",
+        {
+            "orgs": orgs,
+            "records": records,
+            "kinds": BudgetDisclosure.Kind.choices,
+            "values": values,
+        },
+    )
