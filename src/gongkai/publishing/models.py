@@ -360,3 +360,25 @@ class BudgetDisclosure(models.Model):
     class Meta:
         ordering = ["-year", "org__code", "kind"]
         constraints = [models.UniqueConstraint(fields=["org", "year", "kind"], name="uniq_budget_disclosure")]
+
+
+class StandardCatalogEntry(models.Model):
+    """One entry of an agency's 基层政务公开标准目录 (R-CAT), optionally linked to the column that fulfils it."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="standard_catalog")
+    seq = models.CharField("序号", max_length=20, blank=True)
+    domain = models.CharField("一级事项", max_length=100)
+    matter = models.CharField("二级事项", max_length=200)
+    content = models.TextField("公开内容（要素）")
+    basis = models.TextField("公开依据", blank=True)
+    time_limit = models.CharField("公开时限", max_length=200, blank=True)
+    responsible = models.CharField("公开主体", max_length=200, blank=True)
+    channels = models.CharField("公开渠道和载体", max_length=500, blank=True)
+    audience = models.CharField("公开对象", max_length=50, blank=True)
+    mode = models.CharField("公开方式", max_length=50, blank=True)
+    level = models.CharField("公开层级", max_length=50, blank=True)
+    column = models.ForeignKey(Column, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["org", "position", "id"]

@@ -424,3 +424,36 @@ def budget_table(year: int, today: date | None = None) -> dict[str, Any]:
             cells.append({"record": record, "state": state, "published_on": published_on})
         rows.append({"org": org, "cells": cells})
     return {"year": year, "kinds": [BudgetDisclosure.Kind(k).label for k in kinds], "rows": rows}
+
+
+def standard_catalog_status(org: Organization, today: date | None = None) -> list[dict[str, Any]]:
+    """Each 标准目录 entry with whether it is fulfilled: a linked column with a recent enough public item."""
+    from gongkai.publishing.models import StandardCatalogEntry
+    from gongkai.publishing.standard_catalog import parse_time_limit
+
+    today = today or timezone.localdate()
+    rows: list[dict[str, Any]] = []
+    for entry in StandardCatalogEntry.objects.filter(org=org).select_related("column"):
+        state, message = "ok", "已公开"
+        if entry.column is None:
+            state, message = "unlinked", "未对应栏目"
+        else:
+            newest = column_items_public(entry.column).values_list("published_at", flat=True).first()
+            limit = parse_time_limit(entry.time_limit)
+            if newest is None:
+                state, message = "empty", "栏目无信息"
+            elif limit is not None:
+                last = timezone.localdate(newest)
+                try:
+                    due = (
+                        add_working_days(last, limit.days)
+                        if limit.kind == "working"
+                        else last + timedelta(days=limit.days)
+                    )
+                except CalendarNotLoaded as exc:
+                    state, message = "unknown", exc.message
+                else:
+                    if due < today:
+                        state, message = "stale", f"最近一次公开为 {last.isoformat()}，已超过公开时限"
+        rows.append({"entry": entry, "state": state, "message": message, "fulfilled": state == "ok"})
+    return rows

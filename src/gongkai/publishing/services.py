@@ -6,6 +6,8 @@ Permission is checked here, so the views, the CLI and the tests all pass the sam
 
 from __future__ import annotations
 
+import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -45,6 +47,7 @@ from gongkai.publishing.models import (
     InfoItem,
     ItemRelation,
     ItemRevision,
+    StandardCatalogEntry,
 )
 from gongkai.publishing.selectors import in_force_on, items_public
 from gongkai.publishing.statutory import skeleton
@@ -1045,3 +1048,101 @@ def budget_record(
         data={"year": year, "kind": kind, "item": item.pk if item else None, "created": created},
     )
     return record
+
+
+# ---------------------------------------------------------------- 基层政务公开标准目录 (R-CAT)
+
+
+def _norm_label(value: object) -> str:
+    text = "" if value is None else str(value)
+    return re.sub(r"[\s（）()]", "", text)
+
+
+@transaction.atomic
+def standard_catalog_import(*, actor: Any, org: Organization, data: bytes) -> tuple[int, list[str]]:
+    """Replace the agency's 标准目录 with the rows of an xlsx laid out in the R-CAT columns.
+
+    Returns (entries stored, Chinese messages about skipped rows). Links to columns survive a re-import when the
+    一级事项 and 二级事项 stay the same.
+    """
+    if not may_admin_org(actor, org):
+        raise PermissionDenied("只有本机关的管理员或政务公开办可以导入标准目录。")
+    from openpyxl import load_workbook
+
+    from gongkai.publishing.standard_catalog import FIELDS, HEADERS, REQUIRED, row_values
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise ApplicationError("bad_file", "无法读取该文件，请上传 Excel（.xlsx）文件。") from exc
+    ws = wb.worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    start = None
+    for index, row in enumerate(rows[:20]):
+        labels = [_norm_label(v) for v in row]
+        if "序号" in labels:
+            start = index + 1
+            # A two-row header: 公开事项 over 一级事项 / 二级事项.
+            if start < len(rows) and any("一级" in _norm_label(v) for v in rows[start]):
+                start += 1
+            break
+    if start is None:
+        raise ApplicationError("bad_header", "未找到表头（应包含“序号”“公开事项”“公开内容（要素）”等列）。")
+    links = {(e.domain, e.matter): e.column_id for e in StandardCatalogEntry.objects.filter(org=org)}
+    StandardCatalogEntry.objects.filter(org=org).delete()
+    entries: list[StandardCatalogEntry] = []
+    problems: list[str] = []
+    last_domain = ""
+    for offset, row in enumerate(rows[start:], start=start + 1):
+        if not any(v not in (None, "") for v in row):
+            continue
+        values = row_values(list(row))
+        # Merged cells: a blank 一级事项 continues the one above.
+        values["domain"] = values["domain"] or last_domain
+        last_domain = values["domain"]
+        missing = [
+            label
+            for field, label in zip(FIELDS, HEADERS, strict=True)
+            if field in REQUIRED and not values[field]
+        ]
+        if missing:
+            problems.append(f"第 {offset} 行缺少{'、'.join(missing)}，已跳过。")
+            continue
+        entries.append(
+            StandardCatalogEntry(
+                org=org,
+                position=len(entries),
+                column_id=links.get((values["domain"], values["matter"][:200])),
+                **{k: (v[:500] if k in {"channels"} else v) for k, v in values.items()},
+            )
+        )
+    StandardCatalogEntry.objects.bulk_create(entries)
+    audit_log(
+        actor=actor,
+        action="standard_catalog.import",
+        object_type="orgs.organization",
+        object_id=str(org.pk),
+        org_code=org.code,
+        data={"entries": len(entries), "skipped": len(problems)},
+    )
+    return len(entries), problems
+
+
+@transaction.atomic
+def standard_catalog_link(
+    *, actor: Any, entry: StandardCatalogEntry, column: Column | None
+) -> StandardCatalogEntry:
+    if not may_admin_org(actor, entry.org):
+        raise PermissionDenied()
+    if column is not None and column.org_id != entry.org_id:
+        raise ApplicationError("bad_column", "栏目不属于本机关。", field="column")
+    entry.column = column
+    entry.save(update_fields=["column"])
+    audit_log(
+        actor=actor,
+        action="standard_catalog.link",
+        obj=entry,
+        org_code=entry.org.code,
+        data={"column": column.pk if column else None},
+    )
+    return entry

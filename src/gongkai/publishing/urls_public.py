@@ -9,6 +9,7 @@ urlpatterns = [
     path("orgs/<str:code>/catalog.<str:fmt>", public.catalog_download, name="catalog_download"),
     path("orgs/<str:code>/guide/", public.guide_page, name="guide"),
     path("orgs/<str:code>/policies/", public.policies_page, name="policies"),
+    path("orgs/<str:code>/standard-catalog/", public.standard_catalog_page, name="standard_catalog"),
     path("subscribe/", public.subscribe, name="subscribe"),
     path("subscribe/confirm/<str:token>/", public.subscribe_confirm, name="subscribe_confirm"),
     path("subscribe/unsubscribe/<str:token>/", public.subscribe_cancel, name="subscribe_cancel"),

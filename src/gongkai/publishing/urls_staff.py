@@ -26,6 +26,7 @@ urlpatterns = [
     path("cleanup/", staff.cleanup_list, name="cleanups"),
     path("cleanup/<int:pk>/", staff.cleanup_detail, name="cleanup"),
     path("budgets/", staff.budget_edit, name="budgets"),
+    path("standard-catalog/", staff.standard_catalog_edit, name="standard_catalog"),
     path("gazette/", staff.gazette_list, name="gazette"),
     path("gazette/<int:pk>/", staff.gazette_issue, name="gazette_issue"),
     path("columns/", staff.column_list, name="columns"),

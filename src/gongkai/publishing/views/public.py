@@ -212,3 +212,12 @@ def budget_table(request: HttpRequest, year: int | None = None) -> HttpResponse:
     if not 2000 <= year <= 2200:
         raise Http404
     return render(request, "publishing/public/budgets.html", selectors.budget_table(year))
+
+
+@require_GET
+def standard_catalog_page(request: HttpRequest, code: str) -> HttpResponse:
+    from gongkai.publishing import selectors
+
+    org = get_object_or_404(org_list_public(), code=code.upper())
+    rows = selectors.standard_catalog_status(org)
+    return render(request, "publishing/public/standard_catalog.html", {"org": org, "rows": rows})

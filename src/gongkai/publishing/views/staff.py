@@ -672,3 +672,57 @@ def budget_edit(request: HttpRequest) -> HttpResponse:
             "values": values,
         },
     )
+
+
+# ---------------------------------------------------------------- 基层政务公开标准目录
+
+
+@login_required
+def standard_catalog_edit(request: HttpRequest) -> HttpResponse:
+    from gongkai.orgs.selectors import is_platform_admin
+    from gongkai.publishing.models import StandardCatalogEntry
+
+    orgs = (
+        orgs_for_staff(request.user)
+        if is_platform_admin(request.user)
+        else orgs_with_role(request.user, Role.ORG_ADMIN)
+    )
+    org = orgs.filter(code=request.GET.get("org", "")).first() or orgs.first()
+    if org is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            if request.POST.get("op") == "link":
+                entry = StandardCatalogEntry.objects.filter(
+                    org=org, pk=request.POST.get("entry") or 0
+                ).first()
+                if entry is None:
+                    raise Http404
+                column = Column.objects.filter(org=org, pk=request.POST.get("column") or 0).first()
+                services.standard_catalog_link(actor=request.user, entry=entry, column=column)
+                messages.success(request, "已对应栏目。")
+            else:
+                upload = request.FILES.get("file")
+                if upload is None:
+                    raise ApplicationError("missing_file", "请选择 Excel 文件。")
+                if upload.size and upload.size > 10 * 1024 * 1024:
+                    raise ApplicationError("file_too_large", "文件超过 10 MB。")
+                count, problems = services.standard_catalog_import(
+                    actor=request.user, org=org, data=upload.read()
+                )
+                messages.success(request, f"已导入 {count} 条。")
+                for problem in problems[:20]:
+                    messages.warning(request, problem)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect(f"{reverse('staff:standard_catalog')}?org={org.code}")
+    return render(
+        request,
+        "publishing/staff/standard_catalog.html",
+        {
+            "org": org,
+            "orgs": orgs,
+            "rows": selectors.standard_catalog_status(org),
+            "columns": Column.objects.filter(org=org).order_by("sort_order", "id"),
+        },
+    )
