@@ -130,6 +130,38 @@ COLUMN = {
 }
 
 
+GAZETTE = {
+    "type": "object",
+    "required": ["id", "org", "year", "number", "title", "published_on", "pdf_url", "url", "items"],
+    "properties": {
+        "id": {"type": "integer"},
+        "org": {
+            "type": "object",
+            "required": ["code", "name"],
+            "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+        },
+        "year": {"type": "integer"},
+        "number": {"type": "integer"},
+        "title": {"type": "string"},
+        "published_on": NULLABLE_DATE,
+        "pdf_url": NULLABLE_STR,
+        "url": {"type": "string"},
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
+    },
+}
+CATALOG_ROW = {
+    "type": "object",
+    "required": ["index_no", "title", "summary", "formed_on", "url"],
+    "properties": {
+        "index_no": NULLABLE_STR,
+        "title": {"type": "string"},
+        "summary": {"type": "string"},
+        "formed_on": NULLABLE_DATE,
+        "url": {"type": "string"},
+    },
+}
+
+
 def _param(
     name: str, schema: dict[str, Any], description: str, where: str = "query", required: bool = False
 ) -> dict[str, Any]:
@@ -167,6 +199,24 @@ def paths() -> dict[str, Any]:
                 "summary": "机关详情",
                 "parameters": [_param("code", {"type": "string"}, "机构代码", "path", True)],
                 "responses": _responses(ref("Organization"), 404),
+            }
+        },
+        "/api/v1/organizations/{code}/catalog": {
+            "get": {
+                "summary": "主动公开基本目录",
+                "parameters": [_param("code", {"type": "string"}, "机构代码", "path", True), *PAGING],
+                "responses": _responses(_list_of("CatalogRow"), 400, 404),
+            }
+        },
+        "/api/v1/gazette": {
+            "get": {
+                "summary": "政府公报（已发布的各期及目录）",
+                "parameters": [
+                    _param("year", {"type": "integer", "minimum": 1949, "maximum": 2200}, "年份"),
+                    _param("org", {"type": "string"}, "编印机关代码"),
+                    *PAGING,
+                ],
+                "responses": _responses(_list_of("GazetteIssue"), 400),
             }
         },
         "/api/v1/columns": {
@@ -221,7 +271,16 @@ def document() -> dict[str, Any]:
             "description": "只读公开接口；错误返回 {error: {code, message}}。",
         },
         "paths": all_paths,
-        "components": {"schemas": {"Item": ITEM, "Organization": ORG, "Column": COLUMN, "Error": ERROR}},
+        "components": {
+            "schemas": {
+                "Item": ITEM,
+                "Organization": ORG,
+                "Column": COLUMN,
+                "Error": ERROR,
+                "GazetteIssue": GAZETTE,
+                "CatalogRow": CATALOG_ROW,
+            }
+        },
     }
 
 

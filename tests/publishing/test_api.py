@@ -146,3 +146,20 @@ def test_rate_limit_per_client(client, data, monkeypatch):
     assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
     other = client.get("/api/v1/organizations", REMOTE_ADDR="10.1.2.3")
     assert other.status_code == 200
+
+
+def test_catalog_and_gazette_endpoints(client, data):
+    a, _old, new, *_ = data
+    response = client.get(f"/api/v1/organizations/{a.org.code}/catalog")
+    validate(response, "/api/v1/organizations/{code}/catalog")
+    assert {r["title"] for r in response.json()["results"]} == {"旧办法", "新办法", "到期办法"}
+    assert client.get("/api/v1/organizations/000000000/catalog").status_code == 404
+    issue = services.gazette_issue_create(actor=a.publisher, org=a.org, year=2026, number=1)
+    services.gazette_entry_add(actor=a.publisher, issue=issue, item=new)
+    assert client.get("/api/v1/gazette").json()["count"] == 0  # not yet published
+    services.gazette_issue_publish(actor=a.publisher, issue=issue)
+    response = client.get("/api/v1/gazette?year=2026")
+    validate(response, "/api/v1/gazette")
+    body = response.json()
+    assert body["count"] == 1 and [i["title"] for i in body["results"][0]["items"]] == ["新办法"]
+    assert client.get("/api/v1/gazette?year=abc").status_code == 400

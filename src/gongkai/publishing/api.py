@@ -269,3 +269,49 @@ def item_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     if item is None:
         raise ApiError(404, "not_found", "信息不存在或未公开。")
     return item_json(request, item)
+
+
+def gazette_json(request: HttpRequest, issue: Any) -> dict[str, Any]:
+    return {
+        "id": issue.pk,
+        "org": {"code": issue.org.code, "name": issue.org.name},
+        "year": issue.year,
+        "number": issue.number,
+        "title": issue.title,
+        "published_on": issue.published_on.isoformat() if issue.published_on else None,
+        "pdf_url": request.build_absolute_uri(f"/attachments/{issue.pdf_id}/") if issue.pdf_id else None,
+        "url": request.build_absolute_uri(f"/gazette/issues/{issue.pk}/"),
+        "items": [item_json(request, i, relations=False) for i in selectors.gazette_entries_public(issue)],
+    }
+
+
+@api_view
+def gazette_list(request: HttpRequest) -> dict[str, Any]:
+    qs = selectors.gazette_issues_public().order_by("-year", "-number", "org__code")
+    if request.GET.get("year"):
+        qs = qs.filter(year=_int_param(request, "year", 0, 1949, 2200))
+    if request.GET.get("org"):
+        qs = qs.filter(org__code=request.GET["org"].upper())
+    return paginate(request, qs, gazette_json)
+
+
+@api_view
+def catalog(request: HttpRequest, code: str) -> dict[str, Any]:
+    """The agency's 主动公开基本目录 (R-PUB-4) as JSON."""
+    from gongkai.publishing.catalog import catalog_items, summary_of
+
+    org = org_list_public().filter(code=code.upper()).first()
+    if org is None:
+        raise ApiError(404, "not_found", "机关不存在。")
+
+    def row(request: HttpRequest, item: InfoItem) -> dict[str, Any]:
+        formed = item.formed_on or item.written_on
+        return {
+            "index_no": item.index_no,
+            "title": item.title,
+            "summary": summary_of(item),
+            "formed_on": formed.isoformat() if formed else None,
+            "url": request.build_absolute_uri(f"/items/{item.pk}/"),
+        }
+
+    return paginate(request, catalog_items(org), row)
