@@ -1,0 +1,337 @@
+"""Reads of the policy app, already filtered by what the asking user may see.
+
+Every restricted object has one permission-checking road (`get_<thing>_for_staff`): another agency's record is a 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.http import Http404
+
+from gongkai.orgs.models import Organization
+from gongkai.orgs.selectors import orgs_for_staff
+from gongkai.policy import rules
+from gongkai.policy.models import (
+    GuideVersion,
+    PolicyQA,
+    PowerEntry,
+    PowerListVersion,
+    ProposalReply,
+    QACitation,
+    ServiceGuide,
+)
+from gongkai.publishing import selectors as publishing_selectors
+from gongkai.publishing.models import InfoItem
+
+# ---------------------------------------------------------------- staff: one road to each object
+
+
+def _check_org(user: Any, org_id: int) -> None:
+    if not orgs_for_staff(user).filter(pk=org_id).exists():
+        raise Http404
+
+
+def get_org_for_staff(user: Any, code: str) -> Organization:
+    org = orgs_for_staff(user).filter(code=(code or "").strip().upper()).first()
+    if org is None:
+        raise Http404
+    return org
+
+
+def get_proposal_for_staff(user: Any, pk: int) -> ProposalReply:
+    reply = ProposalReply.objects.select_related("org", "drafter", "publisher").filter(pk=pk).first()
+    if reply is None:
+        raise Http404
+    _check_org(user, reply.org_id)
+    return reply
+
+
+def get_guide_for_staff(user: Any, pk: int) -> ServiceGuide:
+    guide = ServiceGuide.objects.select_related("org").filter(pk=pk).first()
+    if guide is None:
+        raise Http404
+    _check_org(user, guide.org_id)
+    return guide
+
+
+def get_power_entry_for_staff(user: Any, pk: int) -> PowerEntry:
+    entry = PowerEntry.objects.select_related("version", "version__org", "responsible").filter(pk=pk).first()
+    if entry is None:
+        raise Http404
+    _check_org(user, entry.version.org_id)
+    return entry
+
+
+def get_qa_for_staff(user: Any, pk: int) -> PolicyQA:
+    qa = PolicyQA.objects.select_related("org", "drafter", "publisher").filter(pk=pk).first()
+    if qa is None:
+        raise Http404
+    _check_org(user, qa.org_id)
+    return qa
+
+
+def get_citation_for_staff(user: Any, pk: int) -> QACitation:
+    citation = QACitation.objects.select_related("qa", "qa__org", "item").filter(pk=pk).first()
+    if citation is None:
+        raise Http404
+    _check_org(user, citation.qa.org_id)
+    return citation
+
+
+def proposals_for_staff(user: Any) -> QuerySet[ProposalReply]:
+    return ProposalReply.objects.filter(org__in=orgs_for_staff(user)).select_related("org")
+
+
+def guides_for_staff(user: Any) -> QuerySet[ServiceGuide]:
+    return ServiceGuide.objects.filter(org__in=orgs_for_staff(user)).select_related("org")
+
+
+def qas_for_staff(user: Any) -> QuerySet[PolicyQA]:
+    return PolicyQA.objects.filter(org__in=orgs_for_staff(user)).select_related("org")
+
+
+# ---------------------------------------------------------------- 建议提案办理结果
+
+
+def proposals_public() -> QuerySet[ProposalReply]:
+    return ProposalReply.objects.filter(status=rules.PUBLISHED).select_related("org")
+
+
+def proposal_public(pk: int) -> ProposalReply:
+    reply = proposals_public().prefetch_related("co_handlers").filter(pk=pk).first()
+    if reply is None:
+        raise Http404
+    return reply
+
+
+def proposals_filtered(
+    qs: QuerySet[ProposalReply],
+    *,
+    year: int | None = None,
+    kind: str = "",
+    reply_type: str = "",
+    org: Organization | None = None,
+) -> QuerySet[ProposalReply]:
+    if year:
+        qs = qs.filter(reply_date__year=year)
+    if kind in ProposalReply.Kind.values:
+        qs = qs.filter(kind=kind)
+    if reply_type in ProposalReply.ReplyType.values:
+        qs = qs.filter(reply_type=reply_type)
+    if org is not None:
+        qs = qs.filter(Q(org=org) | Q(co_handlers=org)).distinct()
+    return qs.order_by("-reply_date", "-id")
+
+
+def proposal_years() -> list[int]:
+    years = proposals_public().annotate(y=ExtractYear("reply_date")).values_list("y", flat=True).distinct()
+    return sorted({int(y) for y in years if y}, reverse=True)
+
+
+@dataclass
+class StatsRow:
+    org: Organization
+    counts: dict[str, dict[str, int]]  # kind → reply type (A/B/C) and "total" → count
+
+    @property
+    def total(self) -> int:
+        return sum(c["total"] for c in self.counts.values())
+
+
+def _empty_counts() -> dict[str, dict[str, int]]:
+    return {k: {t: 0 for t in [*ProposalReply.ReplyType.values, "total"]} for k in ProposalReply.Kind.values}
+
+
+def proposal_stats(year: int, org: Organization | None = None) -> tuple[list[StatsRow], StatsRow | None]:
+    """Published replies of `year` (by reply date) per handling unit, by kind and reply type, plus a total row."""
+    qs = proposals_public().filter(reply_date__year=year)
+    if org is not None:
+        qs = qs.filter(org=org)
+    rows: dict[int, StatsRow] = {}
+    orgs = {o.pk: o for o in Organization.objects.filter(pk__in=qs.values("org_id"))}
+    for rec in qs.values("org_id", "kind", "reply_type").annotate(n=Count("id")).order_by():
+        row = rows.setdefault(rec["org_id"], StatsRow(org=orgs[rec["org_id"]], counts=_empty_counts()))
+        row.counts[rec["kind"]][rec["reply_type"]] += rec["n"]
+        row.counts[rec["kind"]]["total"] += rec["n"]
+    ordered = sorted(rows.values(), key=lambda r: (r.org.sort_order, r.org.code))
+    if not ordered:
+        return [], None
+    total = StatsRow(org=Organization(name="合计"), counts=_empty_counts())
+    for row in ordered:
+        for kind, counts in row.counts.items():
+            for key, n in counts.items():
+                total.counts[kind][key] += n
+    return ordered, total
+
+
+# ---------------------------------------------------------------- 办事指南
+
+
+def guides_public(org: Organization | None = None) -> QuerySet[ServiceGuide]:
+    qs = ServiceGuide.objects.filter(status=rules.PUBLISHED, version__gt=0).select_related("org")
+    return qs.filter(org=org) if org is not None else qs
+
+
+def guide_public(pk: int) -> ServiceGuide:
+    guide = guides_public().filter(pk=pk).first()
+    if guide is None:
+        raise Http404
+    return guide
+
+
+def guide_version(guide: ServiceGuide, number: int | None = None) -> GuideVersion:
+    """A published version of the guide (the latest when `number` is None)."""
+    qs = guide.versions.select_related("published_by")
+    version = qs.filter(number=number).first() if number is not None else qs.order_by("-number").first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def guide_elements(version: GuideVersion) -> list[tuple[str, str]]:
+    """(label, text) of each key element of a version, in statutory order."""
+    return [(label, str(version.snapshot.get(key, ""))) for key, label in rules.GUIDE_ELEMENTS]
+
+
+# ---------------------------------------------------------------- 权责清单
+
+
+def power_versions_public(org: Organization) -> QuerySet[PowerListVersion]:
+    return PowerListVersion.objects.filter(org=org, status=rules.PUBLISHED).order_by("-number")
+
+
+def power_version_public(org: Organization, number: int | None = None) -> PowerListVersion | None:
+    qs = power_versions_public(org)
+    return qs.filter(number=number).first() if number is not None else qs.first()
+
+
+def power_working_copy(org: Organization) -> PowerListVersion | None:
+    return PowerListVersion.objects.filter(org=org, status=rules.DRAFT).first()
+
+
+def power_entries(version: PowerListVersion) -> QuerySet[PowerEntry]:
+    return version.entries.select_related("responsible").order_by("position", "id")
+
+
+def _entry_dicts(version: PowerListVersion) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": e.key,
+            "name": e.name,
+            "category": rules.POWER_CATEGORY_LABELS.get(e.category, e.category),
+            "basis": e.basis,
+            "responsible": e.responsible.name,
+            "remarks": e.remarks,
+        }
+        for e in power_entries(version)
+    ]
+
+
+def power_version_diff(before: PowerListVersion | None, after: PowerListVersion) -> rules.ListDiff:
+    """Added / removed / changed entries from `before` (None: an empty list) to `after`."""
+    return rules.power_list_diff(_entry_dicts(before) if before is not None else [], _entry_dicts(after))
+
+
+def power_previous_version(version: PowerListVersion) -> PowerListVersion | None:
+    qs = PowerListVersion.objects.filter(org_id=version.org_id, status=rules.PUBLISHED)
+    if version.number is not None:
+        qs = qs.filter(number__lt=version.number)
+    return qs.order_by("-number").first()
+
+
+def power_orgs_public() -> QuerySet[Organization]:
+    return Organization.objects.filter(power_lists__status=rules.PUBLISHED).distinct()
+
+
+# ---------------------------------------------------------------- 政策问答库
+
+
+def qas_public(q: str = "", org: Organization | None = None) -> QuerySet[PolicyQA]:
+    """Published answers; `q` is a plain substring filter on title, question and answer (the search engine
+    integration comes later)."""
+    qs = PolicyQA.objects.filter(status=rules.PUBLISHED).select_related("org")
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(question__icontains=q) | Q(answer__icontains=q))
+    if org is not None:
+        qs = qs.filter(org=org)
+    return qs.order_by("-published_at", "-id")
+
+
+def qa_public(pk: int) -> PolicyQA:
+    qa = qas_public().filter(pk=pk).first()
+    if qa is None:
+        raise Http404
+    return qa
+
+
+@dataclass
+class CitationView:
+    citation: QACitation
+    item: InfoItem
+    visible: bool  # still published and proactively disclosed
+    validity: str
+    validity_label: str
+    replacing: InfoItem | None
+
+    @property
+    def valid(self) -> bool:
+        return self.visible and self.validity == InfoItem.Validity.VALID
+
+    @property
+    def warning(self) -> str:
+        """The visible warning shown with the answer ('' when the cited document is still valid)."""
+        if not self.visible:
+            return f"所引用的文件（{self.citation.ref}）已不再公开，本答复可能已不适用。"
+        if self.validity == InfoItem.Validity.VALID:
+            return ""
+        if self.validity == InfoItem.Validity.NOT_YET_EFFECTIVE:
+            return f"所引用的《{self.item.title}》尚未生效，请留意其施行日期。"
+        return f"所引用的《{self.item.title}》{self.validity_label}，本答复可能已不适用。"
+
+
+def qa_citations(qa: PolicyQA) -> list[CitationView]:
+    """Each cited document with its validity as it is today (publishing.selectors.effective_validity)."""
+    views: list[CitationView] = []
+    for citation in qa.citations.select_related("item", "item__org").order_by("position", "id"):
+        item = citation.item
+        validity = publishing_selectors.effective_validity(item)
+        replacing = None
+        if item.is_public and validity != InfoItem.Validity.VALID:
+            replacing = publishing_selectors.replacing_item(item)
+            if replacing is not None and not replacing.is_public:
+                replacing = None
+        views.append(
+            CitationView(
+                citation=citation,
+                item=item,
+                visible=item.is_public,
+                validity=validity,
+                validity_label=publishing_selectors.VALIDITY_LABELS[validity],
+                replacing=replacing,
+            )
+        )
+    return views
+
+
+def qas_citing_invalid(user: Any) -> list[tuple[PolicyQA, list[CitationView]]]:
+    """Answers of the user's agencies that cite a document no longer valid today (or no longer public)."""
+    valid_now = publishing_selectors.effective_validity_q(InfoItem.Validity.VALID)
+    stale_items = InfoItem.objects.exclude(
+        valid_now & Q(status=InfoItem.Status.PUBLISHED, disclosure=InfoItem.Disclosure.PROACTIVE)
+    ).values("pk")
+    qas = (
+        qas_for_staff(user)
+        .filter(citations__item__in=stale_items)
+        .exclude(status=rules.WITHDRAWN)
+        .distinct()
+        .order_by("-published_at", "-id")
+    )
+    result = []
+    for qa in qas[:500]:
+        result.append((qa, [c for c in qa_citations(qa) if not c.valid]))
+    return result

@@ -1,0 +1,297 @@
+"""Request tests: staff pages (login, other agency 404, wrong role refused, bad input kept), public pages."""
+
+import pytest
+
+from gongkai.policy import services
+from gongkai.policy.models import PolicyQA, ProposalReply, ServiceGuide
+from tests.factories import make_user, publish
+from tests.policy.conftest import COMPLETE_GUIDE, entry_data, guide_data, make_proposal, qa_data
+
+pytestmark = pytest.mark.django_db
+
+PROPOSAL_POST = {
+    "kind": "proposal",
+    "session": "十六届三次会议",
+    "number": "第45号",
+    "proposer_type": "party",
+    "proposer": "民盟示例市委员会",
+    "subject": "关于推进职业技能培训的提案",
+    "title": "",
+    "reply_type": "B",
+    "reply_date": "2026-07-01",
+    "body": "民盟示例市委员会：\n你们提出的提案收悉，现答复如下。",
+}
+
+
+def test_login_required(client):
+    for url in ("/staff/policy/", "/staff/policy/proposals/new/", "/staff/policy/qa/stale/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_staff_pages_render(client, agency):
+    client.force_login(agency.publisher)
+    for url in (
+        "/staff/policy/",
+        "/staff/policy/proposals/",
+        "/staff/policy/proposals/new/",
+        "/staff/policy/guides/",
+        "/staff/policy/guides/new/",
+        "/staff/policy/powers/",
+        f"/staff/policy/powers/{agency.org.code}/",
+        "/staff/policy/qa/",
+        "/staff/policy/qa/new/",
+        "/staff/policy/qa/stale/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert '<main id="main"' in response.content.decode() and "政策服务导航" in response.content.decode()
+
+
+def test_proposal_create_publish_via_pages(client, agency):
+    client.force_login(agency.drafter)
+    response = client.post("/staff/policy/proposals/new/", {**PROPOSAL_POST, "org": agency.org.pk})
+    reply = ProposalReply.objects.get()
+    assert response.status_code == 302 and reply.number == 45
+    assert reply.title == "关于《关于推进职业技能培训的提案》的答复"
+    # The drafter has no publish button and the service refuses a forged request.
+    page = client.get(f"/staff/policy/proposals/{reply.pk}/").content.decode()
+    assert 'value="publish"' not in page
+    client.post(f"/staff/policy/proposals/{reply.pk}/transition/", {"action": "publish"})
+    reply.refresh_from_db()
+    assert reply.status == "draft"
+    client.force_login(agency.publisher)
+    client.post(f"/staff/policy/proposals/{reply.pk}/transition/", {"action": "publish"})
+    reply.refresh_from_db()
+    assert reply.status == "published"
+    public = client.get(f"/proposals/{reply.pk}/").content.decode()
+    assert "关于推进职业技能培训的提案" in public and "民盟示例市委员会" in public and 'scope="row"' in public
+
+
+def test_proposal_bad_input_keeps_what_was_typed(client, agency):
+    client.force_login(agency.drafter)
+    long_body = "答" * 50000
+    response = client.post(
+        "/staff/policy/proposals/new/",
+        {**PROPOSAL_POST, "org": agency.org.pk, "body": long_body, "title": "关于第45号提案的答复"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "公开标题须写明建议或提案的主题" in page
+    assert "民盟示例市委员会" in page and 'value="第45号"' in page
+    response = client.post(
+        "/staff/policy/proposals/new/", {**PROPOSAL_POST, "org": agency.org.pk, "body": long_body}
+    )
+    assert response.status_code == 200
+    assert "答复全文不能超过 20000 个字（当前 50000 个字）" in response.content.decode()
+    response = client.post("/staff/policy/proposals/new/", {"org": agency.org.pk})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "届次不能为空" in page and "答复日期不能为空" in page
+    response = client.post(
+        "/staff/policy/proposals/new/", {**PROPOSAL_POST, "org": agency.org.pk, "number": "第abc号"}
+    )
+    assert "编号须为正整数" in response.content.decode()
+    assert not ProposalReply.objects.exists()
+
+
+def test_other_agency_gets_404(client, agency, other):
+    reply = make_proposal(agency, publish=False)
+    guide = services.guide_create(actor=agency.drafter, org=agency.org, data=guide_data())
+    entry = services.power_entry_add(actor=agency.drafter, org=agency.org, data=entry_data(agency, "甲许可"))
+    qa = services.qa_create(actor=agency.drafter, org=agency.org, data=qa_data())
+    client.force_login(other.admin)
+    for url in (
+        f"/staff/policy/proposals/{reply.pk}/",
+        f"/staff/policy/guides/{guide.pk}/",
+        f"/staff/policy/powers/{agency.org.code}/",
+        f"/staff/policy/powers/entries/{entry.pk}/",
+        f"/staff/policy/qa/{qa.pk}/",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert (
+        client.post(f"/staff/policy/proposals/{reply.pk}/transition/", {"action": "publish"}).status_code
+        == 404
+    )
+    assert client.post(f"/staff/policy/qa/{qa.pk}/citations/", {"ref": "x"}).status_code == 404
+    assert client.post(f"/staff/policy/guides/{guide.pk}/", {"name": "改"}).status_code == 404
+    # Not in the other agency's lists either.
+    assert reply.title not in client.get("/staff/policy/proposals/").content.decode()
+    assert agency.org.name not in client.get("/staff/policy/powers/").content.decode()
+
+
+def test_wrong_role_refused(client, agency):
+    clerk = make_user("pa_foi", agency.org, "foi_handler")  # staff of the agency, but no editing role
+    client.force_login(clerk)
+    response = client.post("/staff/policy/qa/new/", {"org": agency.org.pk, **vars(qa_data())})
+    assert response.status_code == 200 and not PolicyQA.objects.exists()  # agency not offered to this user
+    guide = services.guide_create(actor=agency.drafter, org=agency.org, data=guide_data())
+    response = client.post(f"/staff/policy/guides/{guide.pk}/", {**COMPLETE_GUIDE, "name": "改名"})
+    assert response.status_code == 403
+    assert "只有本单位的拟稿人、发布人或管理员可以编辑" in response.content.decode()
+    guide.refresh_from_db()
+    assert guide.name == COMPLETE_GUIDE["name"]
+    response = client.post(f"/staff/policy/powers/{agency.org.code}/", {"op": "publish", "note": "发布"})
+    assert response.status_code == 403
+
+
+def test_guide_pages_and_missing_elements_message(client, agency):
+    client.force_login(agency.drafter)
+    post = {**COMPLETE_GUIDE, "org": agency.org.pk, "fees": "", "location": ""}
+    response = client.post("/staff/policy/guides/new/", post)
+    guide = ServiceGuide.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "发布前须补齐以下要素：办理地点、收费标准" in page
+    client.force_login(agency.publisher)
+    response = client.post(f"/staff/policy/guides/{guide.pk}/transition/", {"action": "publish"}, follow=True)
+    assert "办事指南缺少以下要素，不能发布：办理地点、收费标准。" in response.content.decode()
+    client.post(f"/staff/policy/guides/{guide.pk}/", {**COMPLETE_GUIDE, "fees": "不收费"})
+    client.post(f"/staff/policy/guides/{guide.pk}/transition/", {"action": "publish", "comment": "首次发布"})
+    guide.refresh_from_db()
+    assert guide.version == 1
+    client.post(f"/staff/policy/guides/{guide.pk}/", {**COMPLETE_GUIDE, "phone": "0311-87654321"})
+    client.post(f"/staff/policy/guides/{guide.pk}/transition/", {"action": "publish", "comment": "更换电话"})
+    client.logout()
+    listing = client.get(f"/orgs/{agency.org.code}/service-guides/").content.decode()
+    assert COMPLETE_GUIDE["name"] in listing
+    page = client.get(f"/service-guides/{guide.pk}/").content.decode()
+    assert "0311-87654321" in page and '<th scope="row">收费标准</th>' in page and "第 2 版" in page
+    old = client.get(f"/service-guides/{guide.pk}/versions/1/").content.decode()
+    assert "0311-12345678" in old and "这是历史版本" in old
+    assert client.get(f"/service-guides/{guide.pk}/versions/9/").status_code == 404
+
+
+def test_power_pages(client, agency):
+    client.force_login(agency.drafter)
+    url = f"/staff/policy/powers/{agency.org.code}/"
+    response = client.post(url, {"op": "add", "name": "", "category": "", "basis": "依" * 50000})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "事项名称不能为空" in page and "请选择类别" in page
+    for name, cat in (("甲许可", "licensing"), ("乙处罚", "penalty")):
+        client.post(
+            url, {"op": "add", "name": name, "category": cat, "basis": "某条例", "responsible": agency.org.pk}
+        )
+    client.force_login(agency.publisher)
+    response = client.post(url, {"op": "publish", "note": ""})
+    assert "变更说明不能为空" in response.content.decode()
+    client.post(url, {"op": "publish", "note": "首次公布"})
+    client.post(url, {"op": "start"})
+    page = client.get(url).content.decode()
+    assert "工作稿" in page
+    from gongkai.policy import selectors
+
+    draft = selectors.power_working_copy(agency.org)
+    entry = draft.entries.get(name="乙处罚")
+    client.post(f"/staff/policy/powers/entries/{entry.pk}/", {"op": "delete"})
+    client.post(
+        url,
+        {
+            "op": "add",
+            "name": "丙强制",
+            "category": "coercion",
+            "basis": "某法",
+            "responsible": agency.org.pk,
+        },
+    )
+    client.post(url, {"op": "publish", "note": "第二次调整"})
+    client.logout()
+    current = client.get(f"/orgs/{agency.org.code}/powers/").content.decode()
+    assert "丙强制" in current and "乙处罚" not in current and "第 2 版" in current
+    old = client.get(f"/orgs/{agency.org.code}/powers/v1/").content.decode()
+    assert "乙处罚" in old and "这是历史版本" in old
+    changes = client.get(f"/orgs/{agency.org.code}/powers/v2/changes/").content.decode()
+    added = changes.index("新增事项（1）")
+    removed = changes.index("取消事项（1）")
+    assert added < changes.index("丙强制") < removed < changes.index("乙处罚")
+    assert "调整事项（0）" in changes
+    assert client.get(f"/orgs/{agency.org.code}/powers/v7/").status_code == 404
+    assert agency.org.name in client.get("/powers/").content.decode()
+
+
+def test_qa_pages(client, agency):
+    item = publish(agency, "示例市就业补贴办法", doc_no="示人社发〔2025〕8号")
+    client.force_login(agency.drafter)
+    client.post("/staff/policy/qa/new/", {"org": agency.org.pk, **vars(qa_data())})
+    qa = PolicyQA.objects.get()
+    response = client.post(f"/staff/policy/qa/{qa.pk}/citations/", {"ref": "示人社发[2025]8号"}, follow=True)
+    assert "已引用《示例市就业补贴办法》" in response.content.decode()
+    response = client.post(f"/staff/policy/qa/{qa.pk}/", {"title": "", "question": "问", "answer": "答"})
+    assert "标题不能为空" in response.content.decode()
+    client.force_login(agency.publisher)
+    client.post(f"/staff/policy/qa/{qa.pk}/transition/", {"action": "publish"})
+    client.logout()
+    listing = client.get("/policy-qa/?q=灵活就业").content.decode()
+    assert qa.title in listing and 'role="search"' in listing
+    assert qa.title not in client.get("/policy-qa/?q=不相关的词").content.decode()
+    page = client.get(f"/policy-qa/{qa.pk}/").content.decode()
+    assert item.title in page and "有效" in page and 'role="alert"' not in page
+
+
+def test_public_proposal_pages(client, agency, other):
+    make_proposal(agency, number=1, reply_type="A")
+    make_proposal(agency, number=2, reply_type="C", subject="关于增设公交线路的建议")
+    make_proposal(other, number=3, reply_type="B", subject="关于校园安全的建议")
+    make_proposal(agency, number=4, publish=False, subject="未发布的主题")
+    page = client.get("/proposals/").content.decode()
+    assert "关于增设公交线路的建议" in page and "关于校园安全的建议" in page and "未发布的主题" not in page
+    assert '<th scope="col">答复类型</th>' in page
+    page = client.get("/proposals/?reply_type=C").content.decode()
+    assert "关于增设公交线路的建议" in page and "关于加强社区养老服务的建议" not in page
+    page = client.get(f"/orgs/{other.org.code}/proposals/").content.decode()
+    assert "关于校园安全的建议" in page and "关于增设公交线路的建议" not in page
+    assert client.get("/proposals/?year=abc&kind=x&page=99").status_code == 200
+    page = client.get(f"/orgs/{agency.org.code}/proposals/stats/?year=2026").content.decode()
+    assert agency.org.name in page and other.org.name not in page
+    assert client.get("/orgs/NOPE/proposals/").status_code == 404
+
+
+def test_public_pages_without_data(client, agency):
+    for url in (
+        "/proposals/",
+        "/proposals/stats/",
+        f"/orgs/{agency.org.code}/proposals/stats/?year=1999",
+        f"/orgs/{agency.org.code}/service-guides/",
+        "/powers/",
+        f"/orgs/{agency.org.code}/powers/",
+        "/policy-qa/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert '<main id="main"' in page and 'role="contentinfo"' in page
+    assert "尚未公布权责清单" in client.get(f"/orgs/{agency.org.code}/powers/").content.decode()
+    assert client.get("/proposals/999/").status_code == 404
+    assert client.get("/service-guides/999/").status_code == 404
+    assert client.get("/policy-qa/999/").status_code == 404
+    assert client.get(f"/orgs/{agency.org.code}/powers/v1/changes/").status_code == 404
+
+
+def test_drafts_are_not_public(client, agency):
+    reply = make_proposal(agency, publish=False)
+    guide = services.guide_create(actor=agency.drafter, org=agency.org, data=guide_data())
+    qa = services.qa_create(actor=agency.drafter, org=agency.org, data=qa_data())
+    assert client.get(f"/proposals/{reply.pk}/").status_code == 404
+    assert client.get(f"/service-guides/{guide.pk}/").status_code == 404
+    assert client.get(f"/policy-qa/{qa.pk}/").status_code == 404
+
+
+def test_huge_inputs_get_messages_not_500(client, agency):
+    client.force_login(agency.drafter)
+    huge = "字" * 50000
+    response = client.post(
+        "/staff/policy/guides/new/", {**COMPLETE_GUIDE, "org": agency.org.pk, "process": huge}
+    )
+    assert response.status_code == 200
+    assert "办理流程不能超过 20000 个字（当前 50000 个字）" in response.content.decode()
+    response = client.post(
+        "/staff/policy/guides/new/", {**COMPLETE_GUIDE, "org": agency.org.pk, "name": huge}
+    )
+    assert response.status_code == 200 and "事项名称" in response.content.decode()
+    assert not ServiceGuide.objects.exists()
+    response = client.post(
+        "/staff/policy/qa/new/", {"org": agency.org.pk, "title": huge, "question": huge, "answer": "答"}
+    )
+    assert response.status_code == 200 and not PolicyQA.objects.exists()
+    response = client.get("/policy-qa/", {"q": huge})
+    assert response.status_code == 200
