@@ -199,3 +199,14 @@ GONGKAI_LOGIN_WINDOW_SECONDS = int(os.environ.get("GONGKAI_LOGIN_WINDOW_SECONDS"
 GONGKAI_LINKCHECK_ALLOW_HOSTS = [
     h.strip() for h in os.environ.get("GONGKAI_LINKCHECK_ALLOW_HOSTS", "").split(",") if h.strip()
 ]
+
+# ---- 依申请公开 (docs/foi.md) ----
+# R-FOI-7 (unverified): whether the fee notice → payment period stops the reply clock.
+GONGKAI_FOI_FEE_STOPS_CLOCK = _env_bool("GONGKAI_FOI_FEE_STOPS_CLOCK", True)
+# R-PII-3: characters of an identity number kept at the start and end in lists.
+GONGKAI_FOI_ID_MASK_HEAD = int(os.environ.get("GONGKAI_FOI_ID_MASK_HEAD", 6))
+GONGKAI_FOI_ID_MASK_TAIL = int(os.environ.get("GONGKAI_FOI_ID_MASK_TAIL", 4))
+GONGKAI_FOI_TRACKING_PREFIX = os.environ.get("GONGKAI_FOI_TRACKING_PREFIX", "YSQ")
+GONGKAI_FOI_QUERY_MAX_FAILURES = int(os.environ.get("GONGKAI_FOI_QUERY_MAX_FAILURES", 5))
+GONGKAI_FOI_QUERY_WINDOW_SECONDS = int(os.environ.get("GONGKAI_FOI_QUERY_WINDOW_SECONDS", 900))
+GONGKAI_FOI_DUE_SOON_WORKING_DAYS = int(os.environ.get("GONGKAI_FOI_DUE_SOON_WORKING_DAYS", 5))

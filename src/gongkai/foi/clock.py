@@ -1,0 +1,704 @@
+"""The reply clock of an information request: a ledger of typed events → the due date and how it was derived.
+
+Pure: no Django import. R-FOI-2 (the receipt date starts it), R-FOI-3 (补正), R-FOI-4 (20 working days, 征求意见
+not counted, one extension of at most 20), R-FOI-7 (收费), R-CAL-2 (counting). The due date is never typed: it is
+always computed from the receipt date and the ledger, and the computation is returned as segments that staff and
+the applicant are shown.
+
+Conventions (docs/foi.md):
+- "N working days from D" is the Nth working day strictly after D (`Schedule.add_working_days`): D itself never
+  counts, whatever the hour of receipt.
+- A paused period from S to E takes out the working days d with S < d ≤ E: the day a consultation letter (or a fee
+  notice) goes out still counts, the day the answer (or the payment) arrives does not; counting resumes the next
+  working day. Pauses that overlap are merged; a pause that starts after the deadline changes nothing.
+- 补正 is a restart, not a pause (条例 第三十条: 答复期限自行政机关收到补正的申请之日起计算): the 20 working days run
+  again from the day the supplement is received, and the days before it are dropped.
+- An extension adds its working days to the deadline in force (counting, like everything, skips paused days).
+
+Event types (the ledger):
+    supplement_requested  补正告知 — at most once, within 7 working days of receipt; `working_days` = the period given
+    supplement_received   收到补正 — the 20 working days start again from this day
+    consultation_started  征求第三方 / 其他机关意见 — pauses; `party` third_party | agency; their own 15-day limit
+    consultation_ended    收到意见 (or the limit passed) — resumes; pairs with the earliest open start of its party
+    extension             延期 — once, 1–20 working days, approved by the FOI head on or before the deadline in force
+    fee_notice            收费通知 — pauses when `Rules.fee_stops_clock`; payment due 20 working days after receipt
+    fee_paid              缴费 — resumes
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from gongkai.core.workdays_rules import Schedule
+
+SUPPLEMENT_REQUESTED = "supplement_requested"
+SUPPLEMENT_RECEIVED = "supplement_received"
+CONSULTATION_STARTED = "consultation_started"
+CONSULTATION_ENDED = "consultation_ended"
+EXTENSION = "extension"
+FEE_NOTICE = "fee_notice"
+FEE_PAID = "fee_paid"
+
+EVENT_TYPES = (
+    SUPPLEMENT_REQUESTED,
+    SUPPLEMENT_RECEIVED,
+    CONSULTATION_STARTED,
+    CONSULTATION_ENDED,
+    EXTENSION,
+    FEE_NOTICE,
+    FEE_PAID,
+)
+EVENT_LABELS = {
+    SUPPLEMENT_REQUESTED: "告知补正",
+    SUPPLEMENT_RECEIVED: "收到补正",
+    CONSULTATION_STARTED: "征求意见",
+    CONSULTATION_ENDED: "收到意见",
+    EXTENSION: "延期答复",
+    FEE_NOTICE: "收费通知",
+    FEE_PAID: "缴费",
+}
+# Event types that carry `working_days`.
+WITH_WORKING_DAYS = frozenset({SUPPLEMENT_REQUESTED, EXTENSION})
+
+THIRD_PARTY, AGENCY = "third_party", "agency"
+PARTY_LABELS = {THIRD_PARTY: "第三方", AGENCY: "其他机关"}
+
+# Clock states.
+RUNNING, PAUSED, AWAITING_SUPPLEMENT = "running", "paused", "awaiting_supplement"
+STATE_LABELS = {RUNNING: "计时中", PAUSED: "暂停计时", AWAITING_SUPPLEMENT: "等待补正"}
+
+# Segment kinds.
+COUNTING, SUPPLEMENT, CONSULTATION, FEE, PAUSE = "counting", "supplement", "consultation", "fee", "pause"
+
+
+class ClockRuleError(ValueError):
+    """A ledger event the law does not allow here: `code` stable English, `message` Chinese."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str
+    on: date
+    working_days: int | None = None
+    party: str = ""  # consultations: third_party | agency ("" on an end: the earliest open one)
+    notice_received_on: date | None = None  # fee_notice: the day the applicant received it (default `on`)
+
+
+@dataclass(frozen=True)
+class Rules:
+    reply_working_days: int = 20  # R-FOI-4, 条例 第三十三条
+    supplement_notice_working_days: int = 7  # R-FOI-3, 条例 第三十条
+    max_extension_working_days: int = 20  # R-FOI-4
+    consultation_working_days: int = 15  # 条例 第三十二条、第三十四条
+    fee_payment_working_days: int = 20  # R-FOI-7
+    fee_stops_clock: bool = True  # R-FOI-7: unverified, a deployment setting
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of the derivation: the working days d with start < d ≤ end (end None: not over yet).
+
+    `counted` working days count toward the deadline; `paused` ones do not. An `extension` segment is a marker
+    (start = end = the day of approval)."""
+
+    start: date
+    end: date | None
+    kind: str
+    counted: int
+    paused: int
+    explanation: str
+
+
+@dataclass(frozen=True)
+class SideDeadline:
+    """A deadline beside the reply deadline: 告知补正 (7), the 补正 period, a consultee's 15 days, payment (20)."""
+
+    kind: str  # supplement_notice | supplement_period | consultation | fee_payment
+    label: str
+    due_on: date
+    met_on: date | None
+    explanation: str
+
+    @property
+    def late(self) -> bool:
+        return self.met_on is not None and self.met_on > self.due_on
+
+
+@dataclass(frozen=True)
+class Clock:
+    received_on: date
+    start_on: date | None  # the day the reply period counts from (receipt, or the supplement's arrival)
+    base_working_days: int
+    extension_working_days: int
+    due_on: date | None  # None while paused or awaiting a supplement
+    state: str  # running | paused | awaiting_supplement
+    counted: int  # working days counted (up to `as_of` when given)
+    segments: tuple[Segment, ...]
+    deadlines: tuple[SideDeadline, ...] = ()
+    notes: tuple[str, ...] = ()
+    paused_since: date | None = None
+
+    @property
+    def total_working_days(self) -> int:
+        return self.base_working_days + self.extension_working_days
+
+    @property
+    def remaining(self) -> int:
+        return max(self.total_working_days - self.counted, 0)
+
+    @property
+    def explanation(self) -> str:
+        """The whole derivation as Chinese text, one line per segment, then the result."""
+        lines = [s.explanation for s in self.segments]
+        if self.due_on is not None:
+            lines.append(f"答复期限：{cn_date(self.due_on)}（共{self.total_working_days}个工作日）。")
+        elif self.state == PAUSED:
+            lines.append(f"目前暂停计时，尚余{self.remaining}个工作日。")
+        else:
+            lines.append("等待申请人补正，答复期限自收到补正之日起计算。")
+        return "\n".join(lines + list(self.notes))
+
+
+def cn_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+# ---------------------------------------------------------------- pauses
+
+
+@dataclass(frozen=True)
+class _Pause:
+    start: date
+    end: date | None
+    kind: str
+    text: str  # what the pause was, for the explanation
+
+
+def _consultations(events: Sequence[Event]) -> list[tuple[Event, Event | None]]:
+    """Pair each consultation start with its end: the earliest open start of the same party (FIFO)."""
+    pairs: list[list[Event | None]] = []
+    for event in events:
+        if event.type == CONSULTATION_STARTED:
+            pairs.append([event, None])
+        elif event.type == CONSULTATION_ENDED:
+            for pair in pairs:
+                start = pair[0]
+                assert start is not None
+                if pair[1] is None and (not event.party or (start.party or THIRD_PARTY) == event.party):
+                    pair[1] = event
+                    break
+    result = []
+    for start, end in pairs:
+        assert start is not None
+        result.append((start, end))
+    return result
+
+
+def _fees(events: Sequence[Event]) -> list[tuple[Event, Event | None]]:
+    pairs: list[list[Event | None]] = []
+    for event in events:
+        if event.type == FEE_NOTICE:
+            pairs.append([event, None])
+        elif event.type == FEE_PAID:
+            for pair in pairs:
+                if pair[1] is None:
+                    pair[1] = event
+                    break
+    result = []
+    for notice, paid in pairs:
+        assert notice is not None
+        result.append((notice, paid))
+    return result
+
+
+def _pauses(events: Sequence[Event], rules: Rules, closed_on: date | None) -> list[_Pause]:
+    pauses = []
+    for start, end in _consultations(events):
+        who = PARTY_LABELS.get(start.party or THIRD_PARTY, "第三方")
+        end_on = end.on if end else closed_on
+        text = f"征求{who}意见（{cn_date(start.on)}发出征求意见书，"
+        text += (
+            f"{cn_date(end.on)}收到意见）"
+            if end
+            else (f"至{cn_date(closed_on)}）" if closed_on else "尚未收到意见）")
+        )
+        pauses.append(_Pause(start.on, end_on, CONSULTATION, text))
+    if rules.fee_stops_clock:
+        for notice, paid in _fees(events):
+            end_on = paid.on if paid else closed_on
+            text = f"收取信息处理费（{cn_date(notice.on)}发出收费通知，"
+            text += (
+                f"{cn_date(paid.on)}缴费）"
+                if paid
+                else (f"至{cn_date(closed_on)}）" if closed_on else "尚未缴费）")
+            )
+            pauses.append(_Pause(notice.on, end_on, FEE, text))
+    return sorted(pauses, key=lambda p: p.start)
+
+
+def _covers(pause: _Pause, day: date) -> bool:
+    return pause.start < day and (pause.end is None or day <= pause.end)
+
+
+# ---------------------------------------------------------------- the computation
+
+
+def compute(
+    schedule: Schedule,
+    *,
+    received_on: date,
+    events: Iterable[Event],
+    rules: Rules | None = None,
+    as_of: date | None = None,
+    closed_on: date | None = None,
+) -> Clock:
+    """The reply deadline of a request received on `received_on` with this ledger, and its derivation.
+
+    `as_of`: the clock as known on that day (later events ignored; `counted` is the working days used up by then).
+    `closed_on`: the request was answered or withdrawn on that day: pauses still open end there (the deadline "in
+    force at the reply"). Raises `YearNotLoaded` (from the schedule) when a day it must judge is in a year whose
+    working-day schedule is not loaded.
+    The ledger is not judged here (see `check_event`): a stored ledger is computed as it is, so that a page never
+    fails on an old record; what looks wrong is reported in `notes`.
+    """
+    return _compute(
+        schedule,
+        received_on=received_on,
+        events=events,
+        rules=rules or Rules(),
+        as_of=as_of,
+        closed_on=closed_on,
+        markers=True,
+    )
+
+
+def _compute(
+    schedule: Schedule,
+    *,
+    received_on: date,
+    events: Iterable[Event],
+    rules: Rules,
+    as_of: date | None,
+    closed_on: date | None,
+    markers: bool,
+) -> Clock:
+    cutoff = min(d for d in (as_of, closed_on) if d is not None) if (as_of or closed_on) else None
+    ordered = sorted(
+        (e for e in events if cutoff is None or e.on <= cutoff), key=lambda e: e.on
+    )  # stable: same-day events keep ledger order
+    segments: list[Segment] = []
+    deadlines: list[SideDeadline] = []
+    notes: list[str] = []
+
+    # -- 补正 (R-FOI-3): the 7-working-day window, and the restart.
+    supplement_asked = next((e for e in ordered if e.type == SUPPLEMENT_REQUESTED), None)
+    supplement_came = (
+        next((e for e in ordered if e.type == SUPPLEMENT_RECEIVED and e.on >= supplement_asked.on), None)
+        if supplement_asked
+        else None
+    )
+    notice_due = schedule.add_working_days(received_on, rules.supplement_notice_working_days)
+    deadlines.append(
+        SideDeadline(
+            "supplement_notice",
+            "告知补正期限",
+            notice_due,
+            supplement_asked.on if supplement_asked else None,
+            f"申请内容不明确的，应于收到申请之日起{rules.supplement_notice_working_days}个工作日内"
+            f"（最迟于{cn_date(notice_due)}）一次性告知补正（条例第三十条）。",
+        )
+    )
+    start = received_on
+    if supplement_asked is not None:
+        if supplement_asked.on > notice_due:
+            notes.append(f"注意：告知补正晚于收到申请之日起{rules.supplement_notice_working_days}个工作日。")
+        if supplement_asked.working_days:
+            period_due = schedule.add_working_days(supplement_asked.on, supplement_asked.working_days)
+            deadlines.append(
+                SideDeadline(
+                    "supplement_period",
+                    "补正期限",
+                    period_due,
+                    supplement_came.on if supplement_came else None,
+                    f"告知补正时给予{supplement_asked.working_days}个工作日的补正期限，至{cn_date(period_due)}。",
+                )
+            )
+        if supplement_came is None:
+            segments.append(
+                Segment(
+                    received_on,
+                    None,
+                    SUPPLEMENT,
+                    0,
+                    0,
+                    f"{cn_date(received_on)}收到申请，{cn_date(supplement_asked.on)}一次性告知补正，尚未收到补正；"
+                    "答复期限自收到补正之日起计算（条例第三十条）。",
+                )
+            )
+            return Clock(
+                received_on=received_on,
+                start_on=None,
+                base_working_days=rules.reply_working_days,
+                extension_working_days=0,
+                due_on=None,
+                state=AWAITING_SUPPLEMENT,
+                counted=0,
+                segments=tuple(segments),
+                deadlines=tuple(deadlines),
+                notes=tuple(notes),
+                paused_since=supplement_asked.on,
+            )
+        start = supplement_came.on
+        dropped = schedule.working_days_between(received_on, supplement_asked.on)
+        segments.append(
+            Segment(
+                received_on,
+                start,
+                SUPPLEMENT,
+                0,
+                schedule.working_days_between(received_on, start),
+                f"{cn_date(received_on)}收到申请，{cn_date(supplement_asked.on)}一次性告知补正，"
+                f"{cn_date(start)}收到补正：答复期限自收到补正之日起重新计算（条例第三十条），"
+                f"此前已经过的{dropped}个工作日不计入。",
+            )
+        )
+
+    # -- 征求意见 and 收费: the consultee's 15 days and the payment period.
+    for begun, ended in _consultations(ordered):
+        party = begun.party or THIRD_PARTY
+        due = schedule.add_working_days(begun.on, rules.consultation_working_days)
+        who = PARTY_LABELS.get(party, "第三方")
+        basis = "条例第三十二条" if party == THIRD_PARTY else "条例第三十四条"
+        consequence = (
+            "逾期未提出意见的，由行政机关依照条例的规定决定是否公开"
+            if party == THIRD_PARTY
+            else "逾期未提出意见的视为同意公开"
+        )
+        deadlines.append(
+            SideDeadline(
+                "consultation",
+                f"{who}提出意见期限",
+                due,
+                ended.on if ended else None,
+                f"{who}应自收到征求意见书之日起{rules.consultation_working_days}个工作日内提出意见"
+                f"（{basis}），按发出之日计至{cn_date(due)}；{consequence}。",
+            )
+        )
+        if ended is not None and ended.on > due:
+            late = schedule.working_days_between(due, ended.on)
+            notes.append(f"注意：{who}逾期{late}个工作日（{cn_date(ended.on)}）才提出意见。")
+    for notice, paid in _fees(ordered):
+        received = notice.notice_received_on or notice.on
+        due = schedule.add_working_days(received, rules.fee_payment_working_days)
+        deadlines.append(
+            SideDeadline(
+                "fee_payment",
+                "缴费期限",
+                due,
+                paid.on if paid else None,
+                f"申请人应自收到收费通知的次日起{rules.fee_payment_working_days}个工作日内（最迟于{cn_date(due)}）缴费；"
+                "逾期未缴纳的，视为放弃申请。",
+            )
+        )
+
+    extensions = [e for e in ordered if e.type == EXTENSION]
+    if len(extensions) > 1:
+        notes.append("注意：延期答复只能批准一次，记录中有多次延期。")
+    for ext in extensions:
+        if (ext.working_days or 0) > rules.max_extension_working_days:
+            notes.append(
+                f"注意：延期{ext.working_days}个工作日，超过最长{rules.max_extension_working_days}个工作日。"
+            )
+    extension_days = sum(max(e.working_days or 0, 0) for e in extensions)
+    total = rules.reply_working_days + extension_days
+    pauses = _pauses(ordered, rules, closed_on)
+
+    # -- The walk: count working days after `start`, skipping paused stretches, until `total` are counted.
+    # A counting stretch is also cut on the day of an extension, so that the extension shows where it happened.
+    split_days = {e.on for e in extensions}
+    day = start
+    counted = 0
+    counted_as_of = 0
+    seg_from, seg_counted = start, 0
+    state = RUNNING
+    paused_since: date | None = None
+
+    def close_counting(until: date) -> None:
+        if until > seg_from:
+            segments.append(
+                Segment(
+                    seg_from,
+                    until,
+                    COUNTING,
+                    seg_counted,
+                    0,
+                    f"{cn_date(seg_from)}的次日至{cn_date(until)}：计入{seg_counted}个工作日"
+                    f"（累计{counted}个，共{total}个）。",
+                )
+            )
+
+    while counted < total:
+        nxt = day + timedelta(days=1)
+        active = [p for p in pauses if _covers(p, nxt)]
+        if active:
+            close_counting(day)
+            end, stretch = _stretch(pauses, day)
+            kinds = {p.kind for p in stretch}
+            kind = kinds.pop() if len(kinds) == 1 else PAUSE
+            reasons = "；".join(p.text for p in stretch)
+            if end is None:
+                paused_days = schedule.working_days_between(day, as_of) if as_of and as_of > day else 0
+                segments.append(
+                    Segment(
+                        day,
+                        None,
+                        kind,
+                        0,
+                        paused_days,
+                        f"{cn_date(day)}的次日起暂停计时：{reasons}；其间的工作日不计入答复期限"
+                        f"（已计入{counted}个工作日，尚余{total - counted}个）。",
+                    )
+                )
+                state, paused_since = PAUSED, day
+                break
+            paused_days = schedule.working_days_between(day, end)
+            segments.append(
+                Segment(
+                    day,
+                    end,
+                    kind,
+                    0,
+                    paused_days,
+                    f"{cn_date(day)}的次日至{cn_date(end)}暂停计时：{reasons}；"
+                    f"其间{paused_days}个工作日不计入答复期限。",
+                )
+            )
+            day = end
+            seg_from, seg_counted = day, 0
+            continue
+        day = nxt
+        if schedule.is_working_day(day):
+            counted += 1
+            seg_counted += 1
+            if as_of is None or day <= as_of:
+                counted_as_of = counted
+        if day in split_days and counted < total:
+            close_counting(day)
+            seg_from, seg_counted = day, 0
+    due_on: date | None = None
+    if state == RUNNING:
+        close_counting(day)
+        due_on = day
+    else:
+        counted_as_of = counted
+
+    for ext in extensions if markers else []:
+        before, after = _deadlines_around(schedule, received_on, ordered, ext, rules)
+        text = (
+            f"{cn_date(ext.on)}经政府信息公开工作机构负责人同意，延长答复期限{ext.working_days}个工作日"
+            "（条例第三十三条第二款）"
+        )
+        if before is not None and after is not None:
+            text += f"，答复期限由{cn_date(before)}延至{cn_date(after)}"
+        _insert_marker(segments, Segment(ext.on, ext.on, EXTENSION, 0, 0, text + "。"))
+
+    return Clock(
+        received_on=received_on,
+        start_on=start,
+        base_working_days=rules.reply_working_days,
+        extension_working_days=extension_days,
+        due_on=due_on,
+        state=state,
+        counted=counted_as_of if as_of is not None else counted,
+        segments=tuple(segments),
+        deadlines=tuple(deadlines),
+        notes=tuple(notes),
+        paused_since=paused_since,
+    )
+
+
+def _deadlines_around(
+    schedule: Schedule,
+    received_on: date,
+    events: Sequence[Event],
+    extension: Event,
+    rules: Rules,
+) -> tuple[date | None, date | None]:
+    """The deadline in force just before and just after `extension` was approved (for its explanation)."""
+    index = next(i for i, e in enumerate(events) if e is extension)
+    before = [e for e in events[:index] if e.on <= extension.on]
+    after = [*before, extension]
+
+    def due(ledger: list[Event]) -> date | None:
+        return _compute(
+            schedule,
+            received_on=received_on,
+            events=ledger,
+            rules=rules,
+            as_of=extension.on,
+            closed_on=None,
+            markers=False,
+        ).due_on
+
+    return due(before), due(after)
+
+
+def _insert_marker(segments: list[Segment], marker: Segment) -> None:
+    """Put a marker (an extension) right after the segment its day falls in (the walk cut counting there)."""
+    day = marker.start
+    for index, seg in enumerate(segments):
+        if seg.start < day and (seg.end is None or day <= seg.end):
+            segments.insert(index + 1, marker)
+            return
+    if segments and day <= segments[0].start:
+        segments.insert(0, marker)
+    else:
+        segments.append(marker)
+
+
+def _stretch(pauses: Sequence[_Pause], day: date) -> tuple[date | None, list[_Pause]]:
+    """The paused stretch that begins after `day`: every pause covering the next day, merged with those that
+    overlap or adjoin it. Returns its last day (None: not over yet) and its pauses in order."""
+    nxt = day + timedelta(days=1)
+    end: date | None = day
+    for p in pauses:
+        if _covers(p, nxt):
+            end = None if (end is None or p.end is None) else max(end, p.end)
+    changed = True
+    while changed and end is not None:
+        changed = False
+        for p in pauses:
+            if day <= p.start <= end and (p.end is None or p.end > end):
+                end = p.end
+                changed = True
+                break
+    stretch = [p for p in pauses if _covers(p, nxt) or (day <= p.start and (end is None or p.start <= end))]
+    return end, sorted(stretch, key=lambda p: p.start)
+
+
+# ---------------------------------------------------------------- judging a new event
+
+
+def deadline_in_force(
+    schedule: Schedule, *, received_on: date, events: Iterable[Event], on: date, rules: Rules | None = None
+) -> date | None:
+    """The reply deadline as it stood on `on` (None while paused or awaiting a supplement)."""
+    return compute(schedule, received_on=received_on, events=events, rules=rules, as_of=on).due_on
+
+
+@dataclass
+class _Ledger:
+    events: list[Event] = field(default_factory=list)
+
+    def of(self, *types: str) -> list[Event]:
+        return [e for e in self.events if e.type in types]
+
+
+def check_event(
+    schedule: Schedule,
+    *,
+    received_on: date,
+    events: Sequence[Event],
+    new: Event,
+    rules: Rules | None = None,
+) -> None:
+    """Raise ClockRuleError when the law does not allow `new` after `events` (a ledger in date order)."""
+    rules = rules or Rules()
+    if new.type not in EVENT_TYPES:
+        raise ClockRuleError("bad_event", f"未知的计时事项：{new.type}。")
+    label = EVENT_LABELS[new.type]
+    if new.on < received_on:
+        raise ClockRuleError(
+            "event_before_receipt",
+            f"{label}的日期（{cn_date(new.on)}）早于收到申请之日（{cn_date(received_on)}）。",
+        )
+    if events:
+        last = max(e.on for e in events)
+        if new.on < last:
+            raise ClockRuleError(
+                "event_order", f"{label}的日期（{cn_date(new.on)}）早于上一条计时记录（{cn_date(last)}）。"
+            )
+    if new.type in WITH_WORKING_DAYS:
+        if new.working_days is not None and new.working_days < 1:
+            raise ClockRuleError("bad_working_days", f"{label}的工作日数须至少为 1。")
+    elif new.working_days is not None:
+        raise ClockRuleError("bad_working_days", f"{label}不带工作日数。")
+    ledger = _Ledger(list(events))
+    awaiting = bool(ledger.of(SUPPLEMENT_REQUESTED)) and not ledger.of(SUPPLEMENT_RECEIVED)
+
+    def in_force() -> date | None:
+        return deadline_in_force(schedule, received_on=received_on, events=events, on=new.on, rules=rules)
+
+    def refuse_after_deadline(code: str, what: str) -> None:
+        due = in_force()
+        if due is not None and new.on > due:
+            raise ClockRuleError(code, f"答复期限已于{cn_date(due)}届满，不能再{what}。")
+
+    if new.type == SUPPLEMENT_REQUESTED:
+        if ledger.of(SUPPLEMENT_REQUESTED):
+            raise ClockRuleError("supplement_twice", "补正只能一次性告知，本申请已告知过补正。")
+        limit = schedule.add_working_days(received_on, rules.supplement_notice_working_days)
+        if new.on > limit:
+            raise ClockRuleError(
+                "supplement_too_late",
+                f"应自收到申请之日起{rules.supplement_notice_working_days}个工作日内告知补正，"
+                f"最迟为{cn_date(limit)}（条例第三十条）。",
+            )
+    elif new.type == SUPPLEMENT_RECEIVED:
+        if not awaiting:
+            raise ClockRuleError("no_supplement_requested", "没有待补正的告知，不能登记收到补正。")
+    elif awaiting:
+        raise ClockRuleError("awaiting_supplement", f"正在等待申请人补正，答复期限尚未起算，不能{label}。")
+    elif new.type == CONSULTATION_STARTED:
+        party = new.party or THIRD_PARTY
+        if party not in PARTY_LABELS:
+            raise ClockRuleError("bad_party", "被征求意见方应为 third_party（第三方）或 agency（其他机关）。")
+        if any((s.party or THIRD_PARTY) == party and e is None for s, e in _consultations(ledger.events)):
+            raise ClockRuleError("consultation_open", f"已有尚未结束的征求{PARTY_LABELS[party]}意见。")
+        refuse_after_deadline("after_deadline", "征求意见暂停计时")
+    elif new.type == CONSULTATION_ENDED:
+        if new.party and new.party not in PARTY_LABELS:
+            raise ClockRuleError("bad_party", "被征求意见方应为 third_party（第三方）或 agency（其他机关）。")
+        open_ones = [
+            s
+            for s, e in _consultations(ledger.events)
+            if e is None and (not new.party or (s.party or THIRD_PARTY) == new.party)
+        ]
+        if not open_ones:
+            raise ClockRuleError("no_consultation", "没有尚未结束的征求意见，不能登记收到意见。")
+    elif new.type == EXTENSION:
+        if ledger.of(EXTENSION):
+            raise ClockRuleError("extension_twice", "延期答复只能批准一次（条例第三十三条第二款）。")
+        if new.working_days is None:
+            raise ClockRuleError("bad_working_days", "请填写延长的工作日数。")
+        if new.working_days > rules.max_extension_working_days:
+            raise ClockRuleError(
+                "extension_too_long",
+                f"延长的期限最长不得超过{rules.max_extension_working_days}个工作日（条例第三十三条第二款）。",
+            )
+        refuse_after_deadline("extension_after_deadline", "批准延期（延期须在答复期限届满前批准）")
+    elif new.type == FEE_NOTICE:
+        if ledger.of(FEE_NOTICE):
+            raise ClockRuleError("fee_twice", "本申请已发出过收费通知。")
+        if new.notice_received_on is not None and new.notice_received_on < new.on:
+            raise ClockRuleError("bad_date", "申请人收到收费通知的日期不能早于通知发出的日期。")
+        refuse_after_deadline("fee_after_deadline", "发出收费通知（应在答复期限内发出）")
+    elif new.type == FEE_PAID:
+        unpaid = [n for n, p in _fees(ledger.events) if p is None]
+        if not unpaid:
+            raise ClockRuleError("no_fee_notice", "没有未缴费的收费通知，不能登记缴费。")
+
+
+def check_ledger(
+    schedule: Schedule, *, received_on: date, events: Sequence[Event], rules: Rules | None = None
+) -> None:
+    """Judge a whole ledger, event by event in the given order (imports)."""
+    for index, event in enumerate(events):
+        check_event(schedule, received_on=received_on, events=events[:index], new=event, rules=rules)

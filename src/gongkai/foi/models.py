@@ -1,0 +1,264 @@
+"""依申请公开: requests, the clock ledger, remedies, query-code throttling, tracking numbers, the mail outbox.
+
+No side effects in save() and no signals: every write is in `services.py`. The due date is never stored: it is
+computed from `received_on` and the ledger (`ClockEvent`) by `clock.compute` (ADR 0006).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from gongkai.foi import applicant as applicant_rules
+from gongkai.foi import clock as clock_rules
+from gongkai.foi import fees as fee_rules
+from gongkai.foi import outcomes as outcome_rules
+from gongkai.foi import workflow
+from gongkai.orgs.models import Organization
+
+
+def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
+    return list(mapping.items())
+
+
+class Request(models.Model):
+    """One 政府信息公开申请 to one agency (R-FOI-1)."""
+
+    class Status(models.TextChoices):
+        AWAITING_CONFIRMATION = workflow.AWAITING_CONFIRMATION, "待确认收到"
+        OPEN = workflow.OPEN, "办理中"
+        REPLIED = workflow.REPLIED, "已答复"
+        WITHDRAWN = workflow.WITHDRAWN, "已撤回"
+
+    org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="foi_requests", verbose_name="受理机关"
+    )
+    tracking_no = models.CharField("申请编号", max_length=40, unique=True)
+    query_code_hash = models.CharField("查询码（哈希）", max_length=128, blank=True)
+    external_id = models.CharField("外部编号", max_length=200, unique=True, null=True, blank=True)
+
+    # R-FOI-1: the applicant. Personal data: shown only to the agency's FOI staff (selectors, ADR 0006).
+    applicant_type = models.CharField(
+        "申请人类型", max_length=20, choices=_choices(applicant_rules.APPLICANT_TYPES)
+    )
+    applicant_name = models.CharField("申请人姓名或名称", max_length=200, blank=True)
+    contact_name = models.CharField("联系人", max_length=100, blank=True)
+    id_type = models.CharField(
+        "证件类型", max_length=32, choices=_choices(applicant_rules.ID_TYPES), blank=True
+    )
+    id_number = models.CharField("证件号码", max_length=50, blank=True)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    phone = models.CharField("联系电话", max_length=50, blank=True)
+    phone_digits = models.CharField(max_length=30, blank=True, db_index=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    address = models.CharField("通信地址", max_length=300, blank=True)
+    postcode = models.CharField("邮政编码", max_length=6, blank=True)
+
+    # R-FOI-1: the information asked for and how it should be provided.
+    description = models.TextField("所需信息的内容描述", blank=True)
+    doc_no = models.CharField("文号", max_length=100, blank=True)
+    doc_no_norm = models.CharField(max_length=100, blank=True, db_index=True)
+    preferred_form = models.CharField(
+        "信息载体形式", max_length=16, choices=_choices(applicant_rules.FORMS), blank=True
+    )
+    delivery = models.CharField(
+        "获取方式", max_length=16, choices=_choices(applicant_rules.DELIVERIES), blank=True
+    )
+    channel = models.CharField("申请方式", max_length=16, choices=_choices(applicant_rules.CHANNELS))
+
+    # R-FOI-2: the statutory receipt date (None while awaiting confirmation).
+    submitted_at = models.DateTimeField("提交时间")
+    received_on = models.DateField("收到申请日期", null=True, blank=True, db_index=True)
+    status = models.CharField(
+        "状态", max_length=24, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+
+    # R-FOI-8: one final outcome; R-FOI-6: what the reply states.
+    outcome = models.CharField(
+        "办理结果", max_length=40, choices=_choices(outcome_rules.OUTCOME_LABELS), blank=True
+    )
+    reply_details = models.JSONField("答复要素", default=dict, blank=True)
+    replied_on = models.DateField("答复日期", null=True, blank=True, db_index=True)
+    delivered_on = models.DateField("送达日期", null=True, blank=True)
+    delivery_method = models.CharField(
+        "送达方式", max_length=16, choices=_choices(applicant_rules.DELIVERIES), blank=True
+    )
+    withdrawn_on = models.DateField("撤回日期", null=True, blank=True)
+    withdrawn_reason = models.CharField("撤回原因", max_length=500, blank=True)
+
+    # R-FOI-7: at most one fee per request, on one basis.
+    fee_basis = models.CharField(
+        "收费方式", max_length=16, choices=_choices(fee_rules.BASIS_LABELS), blank=True
+    )
+    fee_quantity = models.PositiveIntegerField("计费数量（件或页）", null=True, blank=True)
+    fee_prior_items = models.PositiveIntegerField("当月此前累计件数", null=True, blank=True)
+    fee_amount = models.DecimalField(
+        "信息处理费（元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+
+    forwarded_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="forwarded_to",
+        verbose_name="转自",
+    )
+    is_historical = models.BooleanField("历史导入", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["org", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=[workflow.OPEN, workflow.REPLIED]) | Q(received_on__isnull=False),
+                name="foi_request_open_has_receipt",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=workflow.REPLIED) | (Q(replied_on__isnull=False) & ~Q(outcome="")),
+                name="foi_request_replied_has_outcome",
+            ),
+        ]
+        verbose_name = "政府信息公开申请"
+        verbose_name_plural = "政府信息公开申请"
+
+    def __str__(self) -> str:
+        return self.tracking_no
+
+    @property
+    def outcome_label(self) -> str:
+        return outcome_rules.OUTCOME_LABELS.get(self.outcome, "")
+
+    @property
+    def applicant_type_label(self) -> str:
+        return applicant_rules.APPLICANT_TYPES.get(self.applicant_type, "")
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in workflow.ACTIVE
+
+
+class ClockEvent(models.Model):
+    """One entry of a request's clock ledger (ADR 0006). Append-only; a mistake is cancelled, not deleted."""
+
+    class Type(models.TextChoices):
+        SUPPLEMENT_REQUESTED = clock_rules.SUPPLEMENT_REQUESTED, "告知补正"
+        SUPPLEMENT_RECEIVED = clock_rules.SUPPLEMENT_RECEIVED, "收到补正"
+        CONSULTATION_STARTED = clock_rules.CONSULTATION_STARTED, "征求意见"
+        CONSULTATION_ENDED = clock_rules.CONSULTATION_ENDED, "收到意见"
+        EXTENSION = clock_rules.EXTENSION, "延期答复"
+        FEE_NOTICE = clock_rules.FEE_NOTICE, "收费通知"
+        FEE_PAID = clock_rules.FEE_PAID, "缴费"
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField("事项", max_length=32, choices=Type.choices)
+    on = models.DateField("日期")
+    working_days = models.PositiveSmallIntegerField("工作日数", null=True, blank=True)
+    party = models.CharField(
+        "被征求意见方", max_length=16, choices=_choices(clock_rules.PARTY_LABELS), blank=True
+    )
+    party_name = models.CharField("被征求意见方名称", max_length=200, blank=True)
+    notice_received_on = models.DateField("申请人收到通知日期", null=True, blank=True)
+    note = models.TextField("说明", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancel_reason = models.CharField("撤销原因", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+        verbose_name = "计时记录"
+        verbose_name_plural = "计时记录"
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.get_type_display()}"
+
+    def as_rule_event(self) -> clock_rules.Event:
+        return clock_rules.Event(
+            type=self.type,
+            on=self.on,
+            working_days=self.working_days,
+            party=self.party,
+            notice_received_on=self.notice_received_on,
+        )
+
+
+class Remedy(models.Model):
+    """R-FOI-9: 行政复议 or 行政诉讼 about a request, with its result (report table 四)."""
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", "行政复议"
+        LITIGATION_DIRECT = "litigation_direct", "行政诉讼（未经复议直接起诉）"
+        LITIGATION_AFTER_REVIEW = "litigation_after_review", "行政诉讼（复议后起诉）"
+
+    class Result(models.TextChoices):
+        UPHELD = "upheld", "结果维持"
+        CORRECTED = "corrected", "结果纠正"
+        OTHER = "other", "其他结果"
+        PENDING = "pending", "尚未审结"
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="remedies")
+    kind = models.CharField("类型", max_length=32, choices=Kind.choices)
+    filed_on = models.DateField("提起日期")
+    decided_on = models.DateField("审结日期", null=True, blank=True)
+    result = models.CharField("结果", max_length=16, choices=Result.choices, default=Result.PENDING)
+    note = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["filed_on", "id"]
+        verbose_name = "行政复议、诉讼"
+        verbose_name_plural = "行政复议、诉讼"
+
+
+class TrackingSequence(models.Model):
+    """The counter behind tracking numbers PREFIX-YYYY-NNNNNN: one row per year, incremented under its row lock."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class QueryFailure(models.Model):
+    """A wrong tracking number / query code pair, kept in the database so throttling holds across app servers."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    tracking_no = models.CharField(max_length=40, db_index=True)
+    address = models.CharField(max_length=64, db_index=True)
+
+
+class Outbox(models.Model):
+    """A mail to send after the transaction that wrote it commits (DESIGN: side effects through an outbox).
+
+    Generic on purpose (topic + object reference); it lives in `foi` until a shared home exists."""
+
+    to = models.CharField("收件人", max_length=254)
+    subject = models.CharField("主题", max_length=200)
+    body = models.TextField("正文")
+    topic = models.CharField("类别", max_length=64)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "待发邮件"
+        verbose_name_plural = "待发邮件"
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"
