@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "gongkai.search",
     "gongkai.inspection",
     "gongkai.policy",
+    "gongkai.reports",
     "gongkai.portal",
     "gongkai.commands",
 ]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("staff/foi/", include("gongkai.foi.urls_staff")),
     path("staff/inspection/", include("gongkai.inspection.urls_staff")),
     path("staff/policy/", include("gongkai.policy.urls_staff")),
+    path("staff/reports/", include("gongkai.reports.urls_staff")),
     path("staff/", include("gongkai.publishing.urls_staff")),
     path("foi/", include("gongkai.foi.urls_public")),
     path("api/v1/schema", api_schema.schema_view, name="api_schema"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", include("gongkai.search.urls")),
     path("", include("gongkai.publishing.urls_public")),
     path("", include("gongkai.policy.urls_public")),
+    path("", include("gongkai.reports.urls_public")),
     path("", include("gongkai.portal.urls")),
 ]
 
