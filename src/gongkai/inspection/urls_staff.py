@@ -1,3 +1,16 @@
-from django.urls import URLPattern, URLResolver
+"""Staff pages of the inspection, included by the project at `staff/inspection/`."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import path
+
+from gongkai.inspection.views import staff
+
+app_name = "staff_inspection"
+
+urlpatterns = [
+    path("", staff.index, name="index"),
+    path("orgs/<str:code>/", staff.org_detail, name="org"),
+    path("words/", staff.words, name="words"),
+    path("words/<int:pk>/delete/", staff.word_delete, name="word_delete"),
+    path("rules/", staff.deduction_rules, name="rules"),
+    path("columns/<int:pk>/policy/", staff.column_policy, name="column_policy"),
+]

@@ -13,6 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from gongkai.core.outbox import outbox_deliver_pending
+from gongkai.foi.jobs import remind_foi_deadlines
+from gongkai.inspection.jobs import daily_inspection
 from gongkai.publishing.jobs import remind_publication_deadlines
 from gongkai.publishing.subscriptions import send_daily_digests
 
@@ -22,6 +24,8 @@ def _jobs() -> list[tuple[str, Callable[[], Any]]]:
     return [
         ("publication_deadlines", remind_publication_deadlines),
         ("subscription_digests", send_daily_digests),
+        ("daily_inspection", daily_inspection),
+        ("foi_deadlines", remind_foi_deadlines),
         ("outbox", outbox_deliver_pending),
     ]
 

@@ -1,0 +1,143 @@
+"""Inspection (检查指标): findings with their history, per-agency verdicts, the rules kept as data."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from gongkai.inspection.rules import CODE_LABELS
+from gongkai.orgs.models import Organization
+from gongkai.publishing.models import Column, InfoItem
+
+
+class ColumnPolicy(models.Model):
+    """Inspection-side facts about a column: 惩戒公示 / 强制性披露 columns may carry personal data (R-PII-1)."""
+
+    class Exemption(models.TextChoices):
+        NONE = "", "无"
+        SANCTION = "sanction", "惩戒公示"
+        MANDATORY = "mandatory", "强制性披露"
+
+    column = models.OneToOneField(Column, on_delete=models.CASCADE, related_name="inspection_policy")
+    pii_exemption = models.CharField("个人信息豁免", max_length=16, choices=Exemption.choices, blank=True)
+    basis = models.CharField("豁免依据", max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "栏目检查设置"
+        verbose_name_plural = "栏目检查设置"
+
+
+class SensitiveWord(models.Model):
+    """The deployment's word list, kept by the 政务公开办: blocked words, and allowed phrases that contain them."""
+
+    class Kind(models.TextChoices):
+        BLOCK = "block", "敏感词"
+        ALLOW = "allow", "允许词"
+
+    word = models.CharField("词语", max_length=50)
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices, default=Kind.BLOCK)
+    note = models.CharField("说明", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "word"]
+        constraints = [models.UniqueConstraint(fields=["word", "kind"], name="uniq_sensitive_word")]
+        verbose_name = "敏感词"
+        verbose_name_plural = "敏感词"
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class DeductionRule(models.Model):
+    """R-WEB-3: one deduction (key = finding code or code:qualifier, points each, cap; cap 0 = none)."""
+
+    key = models.CharField("扣分项", max_length=50, unique=True)
+    label = models.CharField("名称", max_length=100)
+    points = models.PositiveIntegerField("每项扣分")
+    cap = models.PositiveIntegerField("扣分上限", default=0, help_text="0 表示不设上限")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = "扣分规则"
+        verbose_name_plural = "扣分规则"
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class InspectionRun(models.Model):
+    as_of = models.DateField("检查日期", db_index=True)
+    scope = models.CharField("范围", max_length=20, blank=True, help_text="空为全部单位，否则为单位代码")
+    network = models.BooleanField("检查外部链接", default=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    finding_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+
+class Finding(models.Model):
+    """One problem seen by the inspection. Open while `resolved_at` is empty; kept for ever once resolved.
+
+    `key` identifies the same problem across runs (code + agency + column/item + what was found): at most one
+    open finding per key; a problem that comes back after being resolved opens a new row."""
+
+    key = models.CharField(max_length=64, db_index=True)
+    code = models.CharField("问题类型", max_length=32, db_index=True)
+    rule = models.CharField("依据", max_length=16)
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="inspection_findings")
+    column = models.ForeignKey(Column, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    item = models.ForeignKey(InfoItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    score_key = models.CharField(max_length=50, blank=True)
+    detail = models.TextField("说明")
+    target = models.CharField(
+        "对象", max_length=1000, blank=True, help_text="链接、敏感词或个人信息的遮蔽形式"
+    )
+    exemption = models.CharField("豁免", max_length=100, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    first_seen_at = models.DateTimeField("首次发现")
+    last_seen_at = models.DateTimeField("最近发现")
+    resolved_at = models.DateTimeField("已整改", null=True, blank=True)
+
+    class Meta:
+        ordering = ["org", "code", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(resolved_at__isnull=True), name="uniq_open_finding"
+            )
+        ]
+        indexes = [models.Index(fields=["org", "resolved_at"])]
+
+    @property
+    def label(self) -> str:
+        return CODE_LABELS.get(self.code, self.code)
+
+
+class OrgVerdict(models.Model):
+    """An agency's verdict and score in one run (R-WEB-1/3), kept for the history of 通报."""
+
+    run = models.ForeignKey(InspectionRun, on_delete=models.CASCADE, related_name="verdicts")
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="inspection_verdicts")
+    verdict = models.CharField(max_length=8)
+    score = models.IntegerField()
+    vetoes = models.JSONField(default=list)
+    deductions = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-run__started_at", "org__code"]
+        constraints = [models.UniqueConstraint(fields=["run", "org"], name="uniq_run_org_verdict")]
+
+
+class LinkCheck(models.Model):
+    """The answer for one external URL, reused for a day (GONGKAI_LINKCHECK_CACHE_HOURS)."""
+
+    url_hash = models.CharField(max_length=64, unique=True)
+    url = models.TextField()
+    state = models.CharField(max_length=16)
+    reason = models.CharField(max_length=40)
+    status = models.IntegerField(null=True, blank=True)
+    checked_at = models.DateTimeField(db_index=True)

@@ -1,0 +1,565 @@
+"""Reads of the inspection: what each check finds (no writes), the internal-link resolver, staff lists.
+
+`collect_findings` runs every check that needs no network for one agency and returns plain `FindingData`;
+`inspection.services.inspection_run` adds the outbound link results and stores everything in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.http.request import validate_host
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+from gongkai.core import pii
+from gongkai.core.errors import CalendarNotLoaded
+from gongkai.core.workdays import add_working_days
+from gongkai.inspection import linkcheck, rules
+from gongkai.inspection.models import ColumnPolicy, DeductionRule, Finding, OrgVerdict, SensitiveWord
+from gongkai.orgs.models import Organization
+from gongkai.orgs.selectors import is_platform_admin, orgs_for_staff
+from gongkai.publishing.models import Attachment, Column, InfoItem, ItemRelation
+from gongkai.publishing.selectors import column_path_string, items_public
+
+BODY_SOURCE = "正文"
+
+
+# ---------------------------------------------------------------- settings (R-PII-3 and the link checker)
+
+
+def mask_policy() -> pii.MaskPolicy:
+    """R-PII-3: masking patterns from the deployment settings, with the rule's defaults."""
+    id_keep = getattr(settings, "GONGKAI_PII_ID_KEEP", (6, 4))
+    phone_hide = getattr(settings, "GONGKAI_PII_PHONE_HIDE", (4, 7))
+    card_keep = getattr(settings, "GONGKAI_PII_CARD_KEEP", (4, 4))
+    return pii.MaskPolicy(
+        id_keep_head=int(id_keep[0]),
+        id_keep_tail=int(id_keep[1]),
+        phone_hide_from=int(phone_hide[0]),
+        phone_hide_to=int(phone_hide[1]),
+        card_keep_head=int(card_keep[0]),
+        card_keep_tail=int(card_keep[1]),
+    )
+
+
+def linkcheck_config() -> linkcheck.CheckConfig:
+    return linkcheck.CheckConfig(
+        timeout=float(getattr(settings, "GONGKAI_LINKCHECK_TIMEOUT", 15)),
+        allow_hosts=frozenset(h.lower() for h in settings.GONGKAI_LINKCHECK_ALLOW_HOSTS),
+        max_redirects=int(getattr(settings, "GONGKAI_LINKCHECK_MAX_REDIRECTS", 5)),
+        workers=int(getattr(settings, "GONGKAI_LINKCHECK_WORKERS", 8)),
+    )
+
+
+def link_cache_hours() -> int:
+    return int(getattr(settings, "GONGKAI_LINKCHECK_CACHE_HOURS", 24))
+
+
+def late_window_days() -> int:
+    """R-PUB-3 is checked on items published within this many days before the inspection date."""
+    return int(getattr(settings, "GONGKAI_INSPECTION_LATE_WINDOW_DAYS", 365))
+
+
+# ---------------------------------------------------------------- what a check finds
+
+
+@dataclass
+class FindingData:
+    code: str
+    org: Organization
+    detail: str
+    column: Column | None = None
+    item: InfoItem | None = None
+    target: str = ""
+    score_key: str = ""
+    exemption: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rule(self) -> str:
+        return rules.RULE_IDS[self.code]
+
+    @property
+    def key(self) -> str:
+        raw = "|".join(
+            [
+                self.code,
+                str(self.org.pk),
+                str(self.column.pk if self.column else ""),
+                str(self.item.pk if self.item else ""),
+                self.target,
+            ]
+        )
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass
+class OrgInspection:
+    """One agency's findings before the network part, and the external links still to check."""
+
+    org: Organization
+    findings: list[FindingData] = field(default_factory=list)
+    stale: list[rules.StaleColumn] = field(default_factory=list)
+    empty_columns: int = 0
+    homepage_is_stale: bool = False
+    # external URL → [(item, where it was found)]
+    external_links: dict[str, list[tuple[InfoItem, str]]] = field(default_factory=dict)
+
+
+def end_of_day(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def public_items_as_of(org: Organization, as_of: date) -> QuerySet[InfoItem]:
+    """The agency's public items as they stood at the end of `as_of` (undated ones included: R-WEB-2)."""
+    return items_public().filter(org=org).filter(Q(published_at__lt=end_of_day(as_of)) | Q(published_at=None))
+
+
+def _local_date(value: datetime | None) -> date | None:
+    return timezone.localdate(value) if value else None
+
+
+def check_columns(org: Organization, as_of: date, result: OrgInspection) -> None:
+    """stale_column / empty_column (R-WEB-1, R-WEB-2). See docs/inspection.md for how parents are counted:
+    leaves are judged on their own items; a first-level column with children is judged on its whole subtree."""
+    columns = list(Column.objects.filter(org=org).order_by("sort_order", "id"))
+    if not columns:
+        return
+    through = InfoItem.columns.through
+    stats = {
+        row["column_id"]: (row["last"], row["n"])
+        for row in through.objects.filter(column__org=org, infoitem__in=public_items_as_of(org, as_of))
+        .values("column_id")
+        .annotate(last=Max("infoitem__published_at"), n=Count("infoitem_id"))
+    }
+    children: dict[int | None, list[Column]] = defaultdict(list)
+    for c in columns:
+        children[c.parent_id].append(c)
+
+    subtree: dict[int, tuple[date | None, int]] = {}
+
+    def walk(column: Column, seen: frozenset[int]) -> tuple[date | None, int]:
+        last_dt, n = stats.get(column.pk, (None, 0))
+        last = _local_date(last_dt)
+        for child in children.get(column.pk, []):
+            if child.pk in seen:
+                continue
+            c_last, c_n = walk(child, seen | {child.pk})
+            n += c_n
+            if c_last and (last is None or c_last > last):
+                last = c_last
+        subtree[column.pk] = (last, n)
+        return last, n
+
+    for root in children.get(None, []):
+        walk(root, frozenset({root.pk}))
+
+    for column in columns:
+        if column.update_class == Column.UpdateClass.STATIC:
+            continue
+        leaf = not children.get(column.pk)
+        last, n = subtree.get(column.pk) or (None, 0)
+        if leaf and n == 0:
+            result.empty_columns += 1
+            result.findings.append(
+                FindingData(
+                    rules.EMPTY_COLUMN,
+                    org,
+                    f"栏目“{column_path_string(column)}”没有已发布的信息（空白栏目）。",
+                    column=column,
+                    score_key=rules.EMPTY_COLUMN,
+                )
+            )
+            continue
+        if n == 0 or not (leaf or column.first_level):
+            continue
+        if rules.column_stale(column.update_class, last, as_of):
+            result.stale.append(rules.StaleColumn(column.update_class, column.first_level, leaf))
+            when = f"最近一次发布为 {last.isoformat()}" if last else "已发布的信息均无发布日期"
+            result.findings.append(
+                FindingData(
+                    rules.STALE_COLUMN,
+                    org,
+                    f"栏目“{column_path_string(column)}”（{rules.UPDATE_CLASS_LABELS.get(column.update_class, '')}，"
+                    f"应 {rules.PERIOD_LABELS.get(column.update_class, '')} 内更新）未按期更新，{when}。",
+                    column=column,
+                    # A parent is counted for the veto on first-level columns only; its leaves carry the deductions.
+                    score_key=f"{rules.STALE_COLUMN}:{column.update_class}" if leaf else "",
+                    data={
+                        "update_class": column.update_class,
+                        "leaf": leaf,
+                        "last": last.isoformat() if last else None,
+                    },
+                )
+            )
+
+
+def check_homepage(org: Organization, as_of: date, result: OrgInspection) -> None:
+    last_dt = (
+        public_items_as_of(org, as_of)
+        .exclude(published_at=None)
+        .order_by("-published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    last = _local_date(last_dt)
+    if rules.homepage_stale(last, as_of):
+        result.homepage_is_stale = True
+        when = f"最近一次发布为 {last.isoformat()}" if last else "尚未发布任何信息"
+        result.findings.append(
+            FindingData(
+                rules.HOMEPAGE_STALE,
+                org,
+                f"本单位超过 {rules.HOMEPAGE_DAYS} 天没有发布信息，{when}。",
+                score_key=rules.HOMEPAGE_STALE,
+            )
+        )
+
+
+def check_late_publication(org: Organization, as_of: date, result: OrgInspection) -> None:
+    """R-PUB-3: published later than 20 working days after formation (historical imports are not judged)."""
+    n = settings.GONGKAI_PUBLISH_DEADLINE_WORKING_DAYS
+    since = end_of_day(as_of - timedelta(days=late_window_days()))
+    qs = (
+        public_items_as_of(org, as_of)
+        .filter(is_historical=False, formed_on__isnull=False, published_at__gte=since)
+        .only("id", "external_id", "title", "formed_on", "published_at", "org")
+    )
+    missing_years: set[int] = set()
+    for item in qs.iterator(chunk_size=500):
+        assert item.formed_on is not None and item.published_at is not None
+        try:
+            due = add_working_days(item.formed_on, n)
+        except CalendarNotLoaded as exc:
+            if exc.year not in missing_years:
+                missing_years.add(exc.year)
+                result.findings.append(
+                    FindingData(
+                        rules.CALENDAR_MISSING,
+                        org,
+                        f"{exc.year}年的工作日安排尚未载入，无法判断部分信息是否超期公开。",
+                        target=str(exc.year),
+                    )
+                )
+            continue
+        published_on = timezone.localdate(item.published_at)
+        if published_on > due:
+            result.findings.append(
+                FindingData(
+                    rules.LATE_PUBLICATION,
+                    org,
+                    f"《{item.title}》形成于 {item.formed_on.isoformat()}，应于 {due.isoformat()} 前公开，"
+                    f"实际发布于 {published_on.isoformat()}（超过 {n} 个工作日）。",
+                    item=item,
+                    score_key=rules.LATE_PUBLICATION,
+                )
+            )
+
+
+def check_interpretations(org: Organization, as_of: date, result: OrgInspection) -> None:
+    """R-PUB-8, the rule of `publishing.selectors.missing_interpretations` for one agency as of a date."""
+    grace = settings.GONGKAI_INTERPRETATION_GRACE_WORKING_DAYS
+    interpreted = ItemRelation.objects.filter(
+        type=ItemRelation.Type.INTERPRETS,
+        source__status=InfoItem.Status.PUBLISHED,
+        source__published_at__lt=end_of_day(as_of),
+    ).values("target_id")
+    qs = (
+        public_items_as_of(org, as_of)
+        .filter(
+            kind__in=[InfoItem.Kind.RULE, InfoItem.Kind.NORMATIVE],
+            is_historical=False,
+            interpretation_exemption="",
+        )
+        .exclude(published_at=None)
+        .exclude(pk__in=interpreted)
+        .only("id", "external_id", "title", "published_at", "org")
+    )
+    for item in qs.iterator(chunk_size=500):
+        assert item.published_at is not None
+        published_on = timezone.localdate(item.published_at)
+        try:
+            due = add_working_days(published_on, grace) if grace > 0 else published_on
+        except CalendarNotLoaded:
+            continue  # reported once by the late-publication check's calendar finding
+        if due < as_of:
+            result.findings.append(
+                FindingData(
+                    rules.MISSING_INTERPRETATION,
+                    org,
+                    f"《{item.title}》发布于 {published_on.isoformat()}，至 {due.isoformat()} 仍无政策解读（三同步）。",
+                    item=item,
+                    score_key=rules.MISSING_INTERPRETATION,
+                )
+            )
+
+
+def word_lists() -> tuple[list[str], list[str]]:
+    words = list(SensitiveWord.objects.values_list("word", "kind"))
+    return (
+        [w for w, k in words if k == SensitiveWord.Kind.BLOCK],
+        [w for w, k in words if k == SensitiveWord.Kind.ALLOW],
+    )
+
+
+def exempt_column_ids() -> dict[int, str]:
+    """Columns whose items may carry personal data (惩戒公示 / 强制性披露), with the exemption's label."""
+    labels = dict(ColumnPolicy.Exemption.choices)
+    return {
+        p.column_id: labels.get(p.pii_exemption, p.pii_exemption)
+        for p in ColumnPolicy.objects.exclude(pii_exemption="")
+    }
+
+
+def _texts(item: InfoItem) -> list[tuple[str, str]]:
+    texts = [(BODY_SOURCE, item.body_text or "")]
+    texts += [(f"附件“{a.name}”", a.text or "") for a in item.attachments.all() if a.text]
+    return texts
+
+
+def site_hosts() -> list[str]:
+    return [h for h in settings.ALLOWED_HOSTS if h != "*"]
+
+
+def is_internal(url: str) -> bool:
+    """Relative links, and absolute ones to this platform's own host (ALLOWED_HOSTS, default port)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return False
+    if not parts.scheme and not parts.netloc:
+        return True
+    if parts.scheme.lower() not in {"http", "https", ""}:
+        return False
+    host = (parts.hostname or "").lower()
+    default_port = port is None or port == (443 if parts.scheme.lower() == "https" else 80)
+    return bool(host) and default_port and validate_host(host, site_hosts())
+
+
+def internal_link_result(url: str, base: str = "/") -> linkcheck.LinkResult:
+    """Check a link to the platform's own pages without the network: resolve it against the urlconf and the
+    visibility of what it names (a withdrawn item's page is a 404 for the public)."""
+    path = urlsplit(urljoin(base, url)).path or "/"
+    broken = linkcheck.LinkResult(url, linkcheck.BROKEN, "http_404", 404)
+    ok = linkcheck.LinkResult(url, linkcheck.OK, "ok", 200)
+    if path.startswith(settings.STATIC_URL):
+        return ok if finders.find(path[len(settings.STATIC_URL) :]) else broken
+    if settings.MEDIA_URL and path.startswith(settings.MEDIA_URL):
+        return ok if default_storage.exists(path[len(settings.MEDIA_URL) :]) else broken
+    try:
+        match = resolve(path)
+    except Resolver404:
+        if path.endswith("/"):
+            return broken
+        try:
+            match = resolve(path + "/")  # APPEND_SLASH redirects there
+        except Resolver404:
+            return broken
+    name, kw = match.view_name, match.kwargs
+    if name.startswith("staff") or name.startswith("admin"):
+        return linkcheck.LinkResult(url, linkcheck.NOT_CHECKABLE, "http_403", 403)
+    if name == "portal:item":
+        return ok if items_public().filter(pk=kw["pk"]).exists() else broken
+    if name == "portal:attachment":
+        visible = Attachment.objects.filter(pk=kw["pk"], item__in=items_public()).exists()
+        return ok if visible else broken
+    if name == "portal:org":
+        return ok if Organization.objects.filter(code=kw["code"], is_active=True).exists() else broken
+    if name in {"portal:column", "portal:column_rss", "portal:column_atom"}:
+        return ok if Column.objects.filter(pk=kw["pk"], org__code=kw["code"]).exists() else broken
+    return ok
+
+
+def check_items(
+    org: Organization,
+    as_of: date,
+    result: OrgInspection,
+    *,
+    words: tuple[list[str], list[str]],
+    exempt: dict[int, str],
+    policy: pii.MaskPolicy,
+) -> None:
+    """pii, sensitive_word and the links of every public item: bodies and attachment texts / URLs."""
+    qs = public_items_as_of(org, as_of).prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.only("id", "item_id", "name", "text", "url")),
+        Prefetch("columns", queryset=Column.objects.only("id")),
+    )
+    blocked, allowed = words
+    for item in qs.iterator(chunk_size=200):
+        texts = _texts(item)
+        exemption = next((exempt[c.pk] for c in item.columns.all() if c.pk in exempt), "")
+        for source, text in texts:
+            by_kind: dict[str, list[pii.Match]] = defaultdict(list)
+            for m in pii.find_pii(text, policy):
+                by_kind[m.kind].append(m)
+            for kind, matches in by_kind.items():
+                shown = "、".join(m.masked for m in matches[:3]) + ("等" if len(matches) > 3 else "")
+                result.findings.append(
+                    FindingData(
+                        rules.PII,
+                        org,
+                        f"《{item.title}》{source}中有 {len(matches)} 处疑似{pii.LABELS[kind]}（{shown}），"
+                        + (
+                            f"所在栏目属于{exemption}，依法豁免，予以记录。"
+                            if exemption
+                            else "请去标识化后重新发布。"
+                        ),
+                        item=item,
+                        target=f"{source}:{kind}",
+                        score_key="" if exemption else rules.PII,
+                        exemption=exemption,
+                        data={
+                            "kind": kind,
+                            "count": len(matches),
+                            "masked": [m.masked for m in matches[:20]],
+                        },
+                    )
+                )
+        if blocked:
+            hits: dict[str, list[str]] = defaultdict(list)
+            for source, text in texts:
+                for word, _offset in rules.find_words(text, blocked, allowed):
+                    if source not in hits[word]:
+                        hits[word].append(source)
+            for word, sources in hits.items():
+                result.findings.append(
+                    FindingData(
+                        rules.SENSITIVE_WORD,
+                        org,
+                        f"《{item.title}》{'、'.join(sources)}中含有敏感词“{word}”。",
+                        item=item,
+                        target=word,
+                        score_key=rules.SENSITIVE_WORD,
+                    )
+                )
+        links = [(href, BODY_SOURCE) for href in rules.links_in_html(item.body_html)]
+        links += [(a.url, f"附件“{a.name}”") for a in item.attachments.all() if a.url]
+        base = f"/items/{item.pk}/"
+        for url, source in links:
+            if is_internal(url):
+                answer = internal_link_result(url, base)
+                if answer.state == linkcheck.BROKEN:
+                    result.findings.append(
+                        broken_link_finding(org, item, url, source, answer, external=False)
+                    )
+            else:
+                result.external_links.setdefault(url, []).append((item, source))
+
+
+def broken_link_finding(
+    org: Organization, item: InfoItem, url: str, source: str, answer: linkcheck.LinkResult, *, external: bool
+) -> FindingData:
+    return FindingData(
+        rules.BROKEN_LINK,
+        org,
+        f"《{item.title}》{source}中的链接 {url} 无法访问（{answer.label}）。",
+        item=item,
+        target=url[:1000],
+        score_key=rules.BROKEN_LINK,
+        data={"external": external, "reason": answer.reason, "status": answer.status},
+    )
+
+
+def collect_findings(org: Organization, as_of: date) -> OrgInspection:
+    """Every check that needs no network, for one agency."""
+    result = OrgInspection(org=org)
+    check_columns(org, as_of, result)
+    check_homepage(org, as_of, result)
+    check_late_publication(org, as_of, result)
+    check_interpretations(org, as_of, result)
+    check_items(org, as_of, result, words=word_lists(), exempt=exempt_column_ids(), policy=mask_policy())
+    return result
+
+
+def deduction_rules() -> list[rules.DeductionRule]:
+    return [rules.DeductionRule(r.key, r.points, r.cap) for r in DeductionRule.objects.all()]
+
+
+# ---------------------------------------------------------------- before publishing
+
+
+def precheck_item(item: InfoItem, *, include_exempt: bool = False) -> list[pii.Match]:
+    """Personal data and sensitive words in an item's body text and its attachments' extracted text.
+
+    For the lead's submit/review step: each `Match` has `kind` (id_card, mobile, bank_card, sensitive_word),
+    `start`/`end` in that text, `masked` (the masked value, or the word) and `source` (正文 or 附件“名称”).
+    Personal data is not reported for an item in a 惩戒公示 / 强制性披露 column unless `include_exempt`."""
+    policy = mask_policy()
+    exempt = exempt_column_ids()
+    skip_pii = not include_exempt and item.pk is not None and any(c.pk in exempt for c in item.columns.all())
+    texts = [(BODY_SOURCE, item.body_text or "")]
+    if item.pk is not None:
+        texts += [(f"附件“{a.name}”", a.text or "") for a in item.attachments.all() if a.text]
+    blocked, allowed = word_lists()
+    found: list[pii.Match] = []
+    for source, text in texts:
+        if not skip_pii:
+            found += [pii.Match(m.kind, m.start, m.end, m.masked, source) for m in pii.find_pii(text, policy)]
+        for word, offset in rules.find_words(text, blocked, allowed):
+            found.append(pii.Match("sensitive_word", offset, offset + len(word), word, source))
+    return found
+
+
+# ---------------------------------------------------------------- staff pages
+
+
+def get_org_for_inspection(user: Any, code: str) -> Organization:
+    """The one road to an agency's findings: someone else's agency is a 404."""
+    org = orgs_for_staff(user).filter(code=code).first()
+    if org is None:
+        raise Http404
+    return org
+
+
+def open_findings(org: Organization, *, include_exempt: bool = True) -> QuerySet[Finding]:
+    qs = Finding.objects.filter(org=org, resolved_at=None).select_related("column", "item")
+    if not include_exempt:
+        qs = qs.filter(exemption="")
+    return qs.order_by("code", "id")
+
+
+def resolved_findings(org: Organization, limit: int = 50) -> list[Finding]:
+    return list(
+        Finding.objects.filter(org=org, resolved_at__isnull=False)
+        .select_related("column", "item")
+        .order_by("-resolved_at", "-id")[:limit]
+    )
+
+
+def latest_verdict(org: Organization) -> OrgVerdict | None:
+    return (
+        OrgVerdict.objects.filter(org=org).select_related("run").order_by("-run__started_at", "-id").first()
+    )
+
+
+def overview_for_staff(user: Any) -> list[dict[str, Any]]:
+    """Each agency the user may see, with its latest verdict and the number of open findings."""
+    orgs = list(orgs_for_staff(user).order_by("sort_order", "code"))
+    counts = dict(
+        Finding.objects.filter(org__in=orgs, resolved_at=None, exemption="")
+        .values("org_id")
+        .annotate(n=Count("id"))
+        .values_list("org_id", "n")
+    )
+    verdicts: dict[int, OrgVerdict] = {}
+    for v in OrgVerdict.objects.filter(org__in=orgs).select_related("run").order_by("run__started_at", "id"):
+        verdicts[v.org_id] = v  # the newest wins
+    return [{"org": o, "verdict": verdicts.get(o.pk), "open": counts.get(o.pk, 0)} for o in orgs]
+
+
+def may_manage_inspection(user: Any) -> bool:
+    """Word lists, deduction rules and column exemptions are kept by the 政务公开办 (platform admins)."""
+    return is_platform_admin(user)
