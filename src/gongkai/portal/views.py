@@ -85,8 +85,24 @@ def org_home(request: HttpRequest, code: str) -> HttpResponse:
 def column_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     org = _org(code)
     column = selectors.column_public(org, pk)
-    items = selectors.column_items_public(column)
+    structure = None
+    applied: dict[str, str] = {}
+    rows: list[tuple[InfoItem, list[str]]] = []
+    if column.structure:
+        # 重点领域 structured columns (issue 7 §9): a table of the typed fields, filterable by them.
+        from gongkai.publishing.structures import STRUCTURES
+
+        structure = STRUCTURES.get(column.structure)
+    if structure is not None:
+        items, applied = selectors.structured_listing(column, request.GET)
+    else:
+        items = selectors.column_items_public(column)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    if structure is not None:
+        rows = [
+            (item, [item.structured.get(structure.code, {}).get(f.key, "") for f in structure.fields])
+            for item in page.object_list
+        ]
     return render(
         request,
         "portal/column.html",
@@ -96,6 +112,9 @@ def column_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "path": selectors.column_path(column),
             "page": page,
             "children": column.children.all(),
+            "structure": structure,
+            "applied": applied,
+            "rows": rows,
         },
     )
 

@@ -196,9 +196,20 @@ class ColumnForm(forms.Form):
     sort_order = forms.IntegerField(
         label="排序", required=False, initial=0, error_messages={"invalid": "排序须为整数。"}
     )
+    structure = forms.ChoiceField(
+        label="结构化信息",
+        choices=[],
+        required=False,
+        help_text="重大建设项目、公共资源配置等栏目的信息带有可筛选的字段。",
+    )
 
     def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+        from gongkai.publishing.structures import CHOICES
+
         super().__init__(*args, **kwargs)
+        structure_field = self.fields["structure"]
+        assert isinstance(structure_field, forms.ChoiceField)
+        structure_field.choices = CHOICES
         parent_field = self.fields["parent"]
         assert isinstance(parent_field, forms.ModelChoiceField)
         parent_field.queryset = Column.objects.filter(org=org)

@@ -30,6 +30,7 @@ class Column(models.Model):
     first_level = models.BooleanField("一级栏目", default=False)
     sort_order = models.IntegerField("排序", default=0)
     is_system = models.BooleanField("系统栏目", default=False)
+    structure = models.CharField("结构化信息", max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -103,6 +104,7 @@ class InfoItem(models.Model):
     body_text = models.TextField(blank=True)
     source = models.CharField("信息来源", max_length=200, blank=True)
     interpretation_exemption = models.CharField("不进行政策解读的理由", max_length=500, blank=True)
+    structured = models.JSONField("结构化信息", default=dict, blank=True)
     status = models.CharField(
         "状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

@@ -457,3 +457,56 @@ def standard_catalog_status(org: Organization, today: date | None = None) -> lis
                         state, message = "stale", f"最近一次公开为 {last.isoformat()}，已超过公开时限"
         rows.append({"entry": entry, "state": state, "message": message, "fulfilled": state == "ok"})
     return rows
+
+
+def structured_listing(column: Column, params: Any) -> tuple[QuerySet[InfoItem], dict[str, str]]:
+    """A structured column's public items filtered by its fields: choice = exact, text = contains, date and number
+    = from/to ranges (`<key>_from`, `<key>_to`). Returns the queryset and the filter values that were applied."""
+    from django.db.models import DecimalField, TextField
+    from django.db.models.fields.json import KT
+    from django.db.models.functions import Cast
+
+    from gongkai.publishing.structures import STRUCTURES
+
+    structure = STRUCTURES[column.structure]
+    qs = column_items_public(column)
+    applied: dict[str, str] = {}
+    for f in structure.fields:
+        if not f.filterable:
+            continue
+        path = f"structured__{structure.code}__{f.key}"
+        if f.type in {"date", "number"}:
+            for suffix, op in (("_from", "gte"), ("_to", "lte")):
+                raw = str(params.get(f.key + suffix, "") or "").strip()[:40]
+                if not raw:
+                    continue
+                if f.type == "date":
+                    try:
+                        value: Any = date.fromisoformat(raw).isoformat()
+                    except ValueError:
+                        continue
+                    qs = qs.annotate(**{f"_f_{f.key}": Cast(KT(path), TextField())})
+                    qs = qs.filter(**{f"_f_{f.key}__{op}": value})
+                else:
+                    try:
+                        from decimal import Decimal
+
+                        value = Decimal(raw)
+                    except ArithmeticError:
+                        continue
+                    qs = qs.annotate(
+                        **{f"_n_{f.key}": Cast(KT(path), DecimalField(max_digits=20, decimal_places=4))}
+                    )
+                    qs = qs.filter(**{f"_n_{f.key}__{op}": value})
+                applied[f.key + suffix] = raw
+        else:
+            raw = str(params.get(f.key, "") or "").strip()[:100]
+            if not raw:
+                continue
+            lookup = "exact" if f.type == "choice" else "icontains"
+            # Cast to text: lookups on a key transform itself would compare JSON values, not strings.
+            qs = qs.annotate(**{f"_t_{f.key}": Cast(KT(path), TextField())}).filter(
+                **{f"_t_{f.key}__{lookup}": raw}
+            )
+            applied[f.key] = raw
+    return qs, applied

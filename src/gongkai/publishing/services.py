@@ -113,6 +113,14 @@ def org_setup(
     return org, created
 
 
+def _check_structure(structure: str) -> str:
+    from gongkai.publishing.structures import STRUCTURES
+
+    if structure and structure not in STRUCTURES:
+        raise ApplicationError("bad_structure", "结构化信息类型无效。", field="structure")
+    return structure
+
+
 def _check_column_fields(name: str, update_class: str) -> str:
     name = (name or "").strip()
     if not name:
@@ -137,6 +145,7 @@ def column_create(
     responsible: str = "",
     first_level: bool | None = None,
     sort_order: int = 0,
+    structure: str = "",
 ) -> Column:
     if not may_admin_org(actor, org):
         raise PermissionDenied()
@@ -154,6 +163,7 @@ def column_create(
         first_level=parent is None if first_level is None else first_level,
         sort_order=sort_order,
         section=parent.section if parent else "",
+        structure=_check_structure(structure),
     )
     audit_log(actor=actor, action="column.create", obj=column, org_code=org.code, data={"name": name})
     return column
@@ -169,10 +179,13 @@ def column_update(
     responsible: str = "",
     first_level: bool = False,
     sort_order: int = 0,
+    structure: str | None = None,
 ) -> Column:
     if not may_admin_org(actor, column.org):
         raise PermissionDenied()
     name = _check_column_fields(name, update_class)
+    if structure is not None:
+        column.structure = _check_structure(structure)
     if column.is_system and name != column.name:
         raise ApplicationError("system_column", "标准专栏栏目不能改名。", field="name")
     if Column.objects.filter(org=column.org, parent=column.parent, name=name).exclude(pk=column.pk).exists():
@@ -1146,3 +1159,37 @@ def standard_catalog_link(
         data={"column": column.pk if column else None},
     )
     return entry
+
+
+# ---------------------------------------------------------------- structured columns (issue 7 §9)
+
+
+@transaction.atomic
+def item_structured_set(*, actor: Any, item: InfoItem, structure: str, values: dict[str, Any]) -> InfoItem:
+    """Record the typed fields of a structured column (重大建设项目, 公共资源配置) on an item placed in it.
+
+    Drafters while the item is editable; publishers on a published item (a new revision)."""
+    from gongkai.publishing.structures import STRUCTURES, clean_values
+
+    item = InfoItem.objects.select_for_update(of=("self",)).select_related("org").get(pk=item.pk)
+    published = item.status == InfoItem.Status.PUBLISHED
+    if published:
+        if not user_has_role(actor, item.org, Role.PUBLISHER):
+            raise PermissionDenied("只有本单位的发布人可以更正已发布信息。")
+    elif item.status not in workflow.EDITABLE or not user_has_role(actor, item.org, Role.DRAFTER):
+        raise PermissionDenied("只有本单位的拟稿人可以修改草稿。")
+    if structure not in STRUCTURES or not item.columns.filter(structure=structure).exists():
+        raise ApplicationError("bad_structure", "该信息不在此类结构化栏目中。", field="structure")
+    cleaned, errors = clean_values(STRUCTURES[structure], values)
+    if errors:
+        key = next(iter(errors))
+        raise ApplicationError("bad_field", "；".join(errors.values()), field=key)
+    item.structured = {**item.structured, structure: cleaned}
+    item.save(update_fields=["structured", "updated_at"])
+    if published:
+        _record_revision(item, actor, f"更正{STRUCTURES[structure].label}信息")
+        search_indexing.item_changed(item)
+    audit_log(
+        actor=actor, action="item.structured", obj=item, org_code=item.org.code, data={"structure": structure}
+    )
+    return item

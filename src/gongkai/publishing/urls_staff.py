@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("items/<int:pk>/revisions/<int:number>/", staff.revision_detail, name="revision"),
     path("items/<int:pk>/relations/", staff.relation_add, name="relation_add"),
+    path("items/<int:pk>/structured/", staff.item_structured, name="item_structured"),
     path("items/<int:pk>/relations/<int:relation_id>/delete/", staff.relation_remove, name="relation_remove"),
     path("cleanup/", staff.cleanup_list, name="cleanups"),
     path("cleanup/<int:pk>/", staff.cleanup_detail, name="cleanup"),

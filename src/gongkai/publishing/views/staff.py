@@ -207,6 +207,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "validity_form": ValidityForm(initial={"validity": item.validity}),
             "relations": selectors.item_relations(item),
             "relations_out": selectors.item_relations_staff(item),
+            "structured_forms": _structured_forms(item),
             "relation_types": ItemRelation.Type.choices,
             "can_relate": bool({Role.DRAFTER, Role.PUBLISHER} & roles),
         },
@@ -341,6 +342,7 @@ def column_list(request: HttpRequest) -> HttpResponse:
                     responsible=d["responsible"],
                     first_level=d["first_level"] or d["parent"] is None,
                     sort_order=d["sort_order"] or 0,
+                    structure=d["structure"] or "",
                 )
             except ApplicationError as exc:
                 _form_error(form, exc)
@@ -391,6 +393,7 @@ def column_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "responsible": column.responsible,
             "first_level": column.first_level,
             "sort_order": column.sort_order,
+            "structure": column.structure,
         },
     )
     del form.fields["parent"]
@@ -414,6 +417,7 @@ def column_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     responsible=d["responsible"],
                     first_level=d["first_level"],
                     sort_order=d["sort_order"] or 0,
+                    structure=d["structure"] or "",
                 )
             except ApplicationError as exc:
                 _form_error(form, exc)
@@ -726,3 +730,27 @@ def standard_catalog_edit(request: HttpRequest) -> HttpResponse:
             "columns": Column.objects.filter(org=org).order_by("sort_order", "id"),
         },
     )
+
+
+def _structured_forms(item: InfoItem) -> list[dict[str, Any]]:
+    from gongkai.publishing.structures import STRUCTURES
+
+    codes = sorted(set(item.columns.exclude(structure="").values_list("structure", flat=True)))
+    return [
+        {"structure": STRUCTURES[c], "values": item.structured.get(c, {})} for c in codes if c in STRUCTURES
+    ]
+
+
+@login_required
+@require_POST
+def item_structured(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.get_item_for_staff(request.user, pk)
+    structure = request.POST.get("structure", "")
+    values = {k: v for k, v in request.POST.items() if k not in {"csrfmiddlewaretoken", "structure"}}
+    try:
+        services.item_structured_set(actor=request.user, item=item, structure=structure, values=values)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "结构化信息已保存。")
+    return redirect("staff:item", pk=item.pk)
