@@ -189,6 +189,8 @@ GONGKAI_FORBID_SELF_APPROVAL = _env_bool("GONGKAI_FORBID_SELF_APPROVAL", True)
 # R-PUB-3: working days to publish after formation; warn this many working days before.
 GONGKAI_PUBLISH_DEADLINE_WORKING_DAYS = 20
 GONGKAI_PUBLISH_WARNING_WORKING_DAYS = int(os.environ.get("GONGKAI_PUBLISH_WARNING_WORKING_DAYS", 5))
+# Issue 7 §3: validity period (years) proposed in the editor for a 行政规范性文件 without an end date.
+GONGKAI_NORMATIVE_VALIDITY_YEARS = int(os.environ.get("GONGKAI_NORMATIVE_VALIDITY_YEARS", 5))
 # R-PUB-8: working days after a policy's publication within which its interpretation may follow.
 GONGKAI_INTERPRETATION_GRACE_WORKING_DAYS = int(
     os.environ.get("GONGKAI_INTERPRETATION_GRACE_WORKING_DAYS", 3)

@@ -89,3 +89,23 @@ def test_r_pub_8_dashboard_lists_policies_still_missing_one(agency, settings):
     rows = selectors.missing_interpretations(agency.drafter, today=date(2025, 6, 6))
     assert [(r["item"].pk, r["due"]) for r in rows] == [(policy.pk, date(2025, 6, 5))]
     assert date(2025, 6, 6) - timedelta(days=1) == rows[0]["due"]
+
+
+def test_editor_proposes_an_end_date_for_normative_documents(client, agency):
+    client.force_login(agency.drafter)
+    response = client.post(
+        "/staff/items/new/",
+        {
+            "org": agency.org.pk,
+            "title": "某某管理办法",
+            "kind": "normative",
+            "disclosure": "proactive",
+            "validity": "valid",
+            "effective_on": "2026-03-01",
+            "interpretation_exemption": "",
+        },
+        follow=True,
+    )
+    assert "建议“有效期至”填写 2031-02-28" in response.content.decode()
+    item = InfoItem.objects.get(title="某某管理办法")
+    assert item.valid_until is None  # proposed, never filled in

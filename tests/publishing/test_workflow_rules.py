@@ -78,3 +78,23 @@ def test_r_pub_10_bad_pattern_setting_fails_the_system_check(settings):
     settings.GONGKAI_INDEX_NO_PATTERN = "{org_code}/{year}"
     errors = check_index_no_pattern()
     assert [e.id for e in errors] == ["gongkai.E001"]
+
+
+def test_proposed_valid_until_for_normative_documents():
+    from gongkai.publishing.metadata import proposed_valid_until
+
+    assert proposed_valid_until(
+        kind="normative", effective_on=date(2026, 3, 1), valid_until=None, years=5
+    ) == date(2031, 2, 28)
+    assert proposed_valid_until(
+        kind="normative", effective_on=date(2024, 2, 29), valid_until=None, years=5
+    ) == date(2029, 2, 27)
+    assert (
+        proposed_valid_until(kind="other", effective_on=date(2026, 3, 1), valid_until=None, years=5) is None
+    )
+    assert (
+        proposed_valid_until(
+            kind="normative", effective_on=date(2026, 3, 1), valid_until=date(2027, 1, 1), years=5
+        )
+        is None
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 # R-PUB-12: 国务院公文主题分类, top level.
 SUBJECTS = [
@@ -71,3 +71,16 @@ def dates_error(
     if written_on and published_on and published_on < written_on:
         return "published_at", "发布日期不能早于成文日期。"
     return None
+
+
+def proposed_valid_until(
+    *, kind: str, effective_on: date | None, valid_until: date | None, years: int
+) -> date | None:
+    """The end date to propose for a 行政规范性文件 with none: `years` after it takes effect, the day before."""
+    if kind != "normative" or valid_until is not None or effective_on is None or years <= 0:
+        return None
+    try:
+        anniversary = effective_on.replace(year=effective_on.year + years)
+    except ValueError:  # 29 February
+        anniversary = effective_on.replace(year=effective_on.year + years, day=28)
+    return anniversary - timedelta(days=1)

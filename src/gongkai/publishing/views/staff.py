@@ -152,6 +152,7 @@ def item_new(request: HttpRequest) -> HttpResponse:
         else:
             if _save_attachment(request, form, item):
                 messages.success(request, "草稿已保存。")
+                _propose_valid_until(request, item)
                 return redirect("staff:item", pk=item.pk)
             # Say why: the form holding the reason is not shown again after the redirect.
             reasons = "；".join(str(e) for e in form.errors.get("attachment", []))
@@ -184,6 +185,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     if _save_attachment(request, form, item):
                         messages.success(request, "已保存。")
+                        _propose_valid_until(request, item)
                         return redirect("staff:item", pk=item.pk)
     elif request.method == "POST":
         raise Http404
@@ -754,3 +756,24 @@ def item_structured(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "结构化信息已保存。")
     return redirect("staff:item", pk=item.pk)
+
+
+def _propose_valid_until(request: HttpRequest, item: InfoItem) -> None:
+    """Issue 7 §3: for a 行政规范性文件 without an end date, propose the deployment's default validity period.
+
+    Only proposed in the editor, never filled in (and never for imported records)."""
+    from gongkai.publishing.metadata import proposed_valid_until
+
+    item.refresh_from_db(fields=["kind", "effective_on", "valid_until", "written_on"])
+    proposal = proposed_valid_until(
+        kind=item.kind,
+        effective_on=item.effective_on or item.written_on,
+        valid_until=item.valid_until,
+        years=settings.GONGKAI_NORMATIVE_VALIDITY_YEARS,
+    )
+    if proposal:
+        messages.info(
+            request,
+            f"行政规范性文件一般应规定有效期（默认 {settings.GONGKAI_NORMATIVE_VALIDITY_YEARS} 年），"
+            f"建议“有效期至”填写 {proposal.isoformat()}。",
+        )
