@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "gongkai.inspection",
     "gongkai.policy",
     "gongkai.reports",
+    "gongkai.participation",
+    "gongkai.opendata",
     "gongkai.portal",
     "gongkai.commands",
 ]

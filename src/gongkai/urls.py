@@ -10,6 +10,8 @@ urlpatterns = [
     path("staff/inspection/", include("gongkai.inspection.urls_staff")),
     path("staff/policy/", include("gongkai.policy.urls_staff")),
     path("staff/reports/", include("gongkai.reports.urls_staff")),
+    path("staff/participation/", include("gongkai.participation.urls_staff")),
+    path("staff/opendata/", include("gongkai.opendata.urls_staff")),
     path("staff/", include("gongkai.publishing.urls_staff")),
     path("foi/", include("gongkai.foi.urls_public")),
     path("api/v1/schema", api_schema.schema_view, name="api_schema"),
@@ -19,6 +21,8 @@ urlpatterns = [
     path("", include("gongkai.publishing.urls_public")),
     path("", include("gongkai.policy.urls_public")),
     path("", include("gongkai.reports.urls_public")),
+    path("", include("gongkai.participation.urls_public")),
+    path("", include("gongkai.opendata.urls_public")),
     path("", include("gongkai.portal.urls")),
 ]
 
