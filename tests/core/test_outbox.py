@@ -59,10 +59,17 @@ def test_tick_sends_deadline_reminder_once(monkeypatch):
     agency.drafter.save()
     draft(agency, "逾期未公开的信息", formed_on=date(2025, 9, 1))
     real = jobs.remind_publication_deadlines
-    monkeypatch.setattr(jobs, "remind_publication_deadlines", lambda: real(today=date(2025, 10, 13)))
     import gongkai.commands.management.commands.tick as tick
+    from gongkai.core.outbox import outbox_deliver_pending
 
-    monkeypatch.setattr(tick, "remind_publication_deadlines", jobs.remind_publication_deadlines)
+    monkeypatch.setattr(
+        tick,
+        "_jobs",
+        lambda: [
+            ("publication_deadlines", lambda: real(today=date(2025, 10, 13))),
+            ("outbox", outbox_deliver_pending),
+        ],
+    )
     out = StringIO()
     call_command("tick", stdout=out)
     assert "publication_deadlines: 1" in out.getvalue()
@@ -70,3 +77,11 @@ def test_tick_sends_deadline_reminder_once(monkeypatch):
     assert "逾期未公开的信息" in mail.outbox[0].subject
     call_command("tick", stdout=StringIO())
     assert len(mail.outbox) == 1  # once only
+
+
+def test_tick_finds_every_app_job_and_delivers_the_outbox_last():
+    import gongkai.commands.management.commands.tick as tick
+
+    names = [name for name, _ in tick._jobs()]
+    assert {"publication_deadlines", "subscription_digests", "daily_inspection"} <= set(names)
+    assert names[-1] == "outbox"

@@ -23,3 +23,7 @@ def daily_inspection(*, today: date | None = None) -> str:
     report = inspection_run(actor=None, as_of=today)
     failed = sum(1 for r in report.orgs if r.verdict.verdict == "fail")
     return f"检查 {len(report.orgs)} 个单位，不合格 {failed} 个"
+
+
+# Found by `gongkai tick` (commands/management/commands/tick.py).
+TICK_JOBS = [("daily_inspection", daily_inspection)]

@@ -38,3 +38,16 @@ def remind_publication_deadlines(*, today: date | None = None) -> int:
                 )
             queued += 1
     return queued
+
+
+def _subscription_digests() -> int:
+    from gongkai.publishing.subscriptions import send_daily_digests
+
+    return send_daily_digests()
+
+
+# Found by `gongkai tick` (commands/management/commands/tick.py).
+TICK_JOBS = [
+    ("publication_deadlines", remind_publication_deadlines),
+    ("subscription_digests", _subscription_digests),
+]
