@@ -1640,7 +1640,8 @@ def _doc_numbers(plans: list[ItemPlan], rng: random.Random) -> None:
 
 def _aware(d: date, rng: random.Random) -> datetime:
     minutes = rng.randint(8 * 60 + 30, 17 * 60 + 30)
-    return datetime(d.year, d.month, d.day, minutes // 60, minutes % 60, tzinfo=TZ)
+    # Never in the future: "today" in Beijing may have only just begun.
+    return min(datetime(d.year, d.month, d.day, minutes // 60, minutes % 60, tzinfo=TZ), timezone.now())
 
 
 @transaction.atomic
