@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from gongkai.core.errors import ApplicationError, CalendarNotLoaded, PermissionDenied
 from gongkai.core.models import AuditEntry, CalendarYear
+from gongkai.core.models import OutboxMessage as Outbox
 from gongkai.core.workdays import get_schedule
 from gongkai.foi import selectors, services
-from gongkai.foi.models import ClockEvent, Outbox, Remedy, Request
+from gongkai.foi.models import ClockEvent, Remedy, Request
 from gongkai.orgs.models import Role
 from tests.factories import make_user
 from tests.foi.factories import ID_BAD_CHECK, ID_OK, applicant, register
@@ -76,7 +77,7 @@ def test_r_foi_2_confirmation_sets_the_statutory_receipt_date(agency):
         "open",
         agency.handler,
     )
-    assert "2025年2月21日" in Outbox.objects.filter(topic="foi.confirmed").get().body
+    assert "2025年2月21日" in Outbox.objects.filter(ref__endswith=":confirmed").get().body
 
 
 def test_r_foi_1_registration_checks_identity_contact_and_description(agency):
@@ -147,7 +148,7 @@ def test_r_foi_3_supplement_via_services_restarts_the_clock(agency):
             actor=agency.handler, request=request, on=date(2025, 2, 11), note="再补一次"
         )
     assert exc.value.code == "supplement_twice"
-    mail = Outbox.objects.get(topic="foi.supplement_requested")
+    mail = Outbox.objects.get(ref__endswith=":supplement_requested")
     assert "请写明项目名称" in mail.body and "2025年2月17日" in mail.body
 
 
@@ -204,7 +205,7 @@ def test_r_foi_4_extension_only_by_foi_head_once_and_at_most_twenty(agency, othe
     assert exc.value.code == "extension_twice"
     entry = audit("foi.extend")[0]
     assert entry.actor == agency.head and entry.data["working_days"] == 20 and entry.comment == "量大"
-    assert "2025年3月21日" in Outbox.objects.get(topic="foi.extension").body
+    assert "2025年3月21日" in Outbox.objects.get(ref__endswith=":extension").body
 
 
 def test_ledger_actions_refused_to_other_agencies_and_other_roles(agency, other):
@@ -394,7 +395,7 @@ def test_r_foi_7_fee_notice_counts_the_applicants_month_at_this_agency(agency, o
         10,
         Decimal("100"),
     )
-    mail = Outbox.objects.get(topic="foi.fee_notice")
+    mail = Outbox.objects.get(ref__endswith=":fee_notice")
     assert "100元" in mail.body and "2025年2月27日" in mail.body  # 20 working days after 01-24
     # The clock stops from the notice: open → paused.
     assert selectors.request_clock(request, as_of=date(2025, 2, 3)).state == "paused"  # type: ignore[union-attr]
@@ -467,7 +468,7 @@ def test_forward_creates_a_linked_request_and_replies_not_held(agency, other):
     new = services.request_confirm(actor=other.handler, request=new, received_on=date(2025, 1, 24))
     assert selectors.request_clock(new).due_on == date(2025, 2, 27)  # type: ignore[union-attr]
     assert [e.data["new_request"] for e in audit("foi.forward")] == [new.tracking_no]
-    assert Outbox.objects.filter(topic="foi.staff.forwarded_in", to="b_foi@example.gov.cn").exists()
+    assert Outbox.objects.filter(ref__endswith=":staff.forwarded_in", to="b_foi@example.gov.cn").exists()
     with pytest.raises(ApplicationError) as exc:
         services.request_forward(actor=other.handler, request=new, to_org=other.org, on=date(2025, 1, 27))
     assert exc.value.code == "self_forward"

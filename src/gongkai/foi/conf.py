@@ -53,5 +53,6 @@ def due_soon_working_days() -> int:
     return int(getattr(settings, "GONGKAI_FOI_DUE_SOON_WORKING_DAYS", 5))
 
 
-def outbox_max_attempts() -> int:
-    return int(getattr(settings, "GONGKAI_OUTBOX_MAX_ATTEMPTS", 8))
+def submissions_per_hour() -> int:
+    """Online submissions accepted per client address per hour (shared cache counter); beyond it: 429."""
+    return int(getattr(settings, "GONGKAI_FOI_SUBMISSIONS_PER_HOUR", 20))

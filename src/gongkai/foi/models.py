@@ -1,4 +1,6 @@
-"""依申请公开: requests, the clock ledger, remedies, query-code throttling, tracking numbers, the mail outbox.
+"""依申请公开: requests, the clock ledger, remedies, query-code throttling, tracking numbers.
+
+Mail goes through the shared outbox (`core.outbox`).
 
 No side effects in save() and no signals: every write is in `services.py`. The due date is never stored: it is
 computed from `received_on` and the ledger (`ClockEvent`) by `clock.compute` (ADR 0006).
@@ -235,30 +237,53 @@ class QueryFailure(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     tracking_no = models.CharField(max_length=40, db_index=True)
     address = models.CharField(max_length=64, db_index=True)
+    # What was attempted: `track` (looking a request up) or `withdraw` — each with its own counters.
+    scope = models.CharField(max_length=16, default="track", db_index=True)
 
 
-class Outbox(models.Model):
-    """A mail to send after the transaction that wrote it commits (DESIGN: side effects through an outbox).
+class LetterTemplate(models.Model):
+    """An agency's wording of one kind of letter: a reply letter per outcome (答复告知书), or the fee notice.
 
-    Generic on purpose (topic + object reference); it lives in `foi` until a shared home exists."""
+    `kind` is an outcome code (outcomes.OUTCOMES) or `fee_notice`; `body` holds placeholders such as {申请人}
+    (letters.PLACEHOLDERS). Without a row the default text of `letters.default_body(kind)` is used."""
 
-    to = models.CharField("收件人", max_length=254)
-    subject = models.CharField("主题", max_length=200)
-    body = models.TextField("正文")
-    topic = models.CharField("类别", max_length=64)
-    object_type = models.CharField(max_length=64, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    attempts = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="foi_letter_templates")
+    kind = models.CharField("文书类型", max_length=40)
+    body = models.TextField("正文模板")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = "待发邮件"
-        verbose_name_plural = "待发邮件"
+        constraints = [models.UniqueConstraint(fields=["org", "kind"], name="foi_letter_template_org_kind")]
+        verbose_name = "答复文书模板"
+        verbose_name_plural = "答复文书模板"
+
+
+def reply_file_path(instance: ReplyFile, filename: str) -> str:
+    return f"foi/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class ReplyFile(models.Model):
+    """A file released with the reply (予以公开, 部分公开): stored like publishing attachments (by SHA-256), shown
+    to the agency's FOI staff and to the applicant holding the query code, never on a public page."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField("文件名", max_length=255)
+    file = models.FileField(upload_to=reply_file_path, max_length=255)
+    size = models.BigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "答复附件"
+        verbose_name_plural = "答复附件"
 
     def __str__(self) -> str:
-        return f"{self.to}: {self.subject}"
+        return self.name

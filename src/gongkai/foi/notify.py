@@ -1,47 +1,35 @@
-"""E-mail through the outbox: written in the service's transaction, sent after commit by `gongkai tick`.
+"""The FOI app's mails, built here and queued in the shared outbox (`core.outbox`) inside the writing transaction.
 
-`outbox_enqueue` writes a row (call it inside a service's transaction: when the transaction rolls back, no mail
-goes out). `send_pending` is what the periodic job calls: it sends the rows that are due, one row lock at a time
-(SKIP LOCKED on PostgreSQL, so several schedulers do not send a mail twice), and retries failures with a growing
-delay until `GONGKAI_OUTBOX_MAX_ATTEMPTS` (then the row is marked failed and kept for inspection).
+`core.outbox.outbox_enqueue` writes the row in the caller's transaction (a rollback sends nothing) and delivers it
+after commit; `gongkai tick` retries what failed. Each row's `ref` names the request and the topic
+(`foi.request:<pk>:<topic>`), so reminders can be sent once only (`jobs.remind_foi_deadlines`).
 
-The texts below never contain the query code (it is shown once, at submission) nor identity numbers.
+The texts never contain the query code (it is shown once, at submission) nor identity numbers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import models, transaction
-from django.db.models import Q
-from django.utils import timezone
-
-from gongkai.foi import conf
+from gongkai.core.models import OutboxMessage
+from gongkai.core.outbox import outbox_enqueue as core_outbox_enqueue
 from gongkai.foi.clock import cn_date
-from gongkai.foi.models import Outbox, Request
-from gongkai.orgs.models import Membership, Role
+from gongkai.foi.models import Request
+from gongkai.orgs.models import Membership, Organization, Role
 
 
-def outbox_enqueue(
-    *, to: str, subject: str, body: str, topic: str, obj: models.Model | None = None
-) -> Outbox | None:
+def request_ref(request: Request, topic: str) -> str:
+    return f"foi.request:{request.pk}:{topic}"
+
+
+def outbox_enqueue(*, to: str, subject: str, body: str, ref: str) -> OutboxMessage | None:
     """Queue one mail (inside the caller's transaction). Nothing is queued without an address."""
     to = (to or "").strip()
     if not to:
         return None
-    return Outbox.objects.create(
-        to=to[:254],
-        subject=subject[:200],
-        body=body,
-        topic=topic[:64],
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-    )
+    return core_outbox_enqueue(to=to[:254], subject=subject, body=body, ref=ref)
 
 
 # ---------------------------------------------------------------- FOI mails
@@ -57,7 +45,7 @@ def _head(request: Request) -> str:
     return f"您向{request.org.name}提交的政府信息公开申请（申请编号 {request.tracking_no}）"
 
 
-def applicant_mail(request: Request, topic: str, **ctx: Any) -> Outbox | None:
+def applicant_mail(request: Request, topic: str, **ctx: Any) -> OutboxMessage | None:
     """Queue the applicant's mail about `topic` (when the applicant gave an e-mail address)."""
     if not request.email:
         return None
@@ -112,8 +100,7 @@ def applicant_mail(request: Request, topic: str, **ctx: Any) -> Outbox | None:
         to=request.email,
         subject=subject,
         body=_greeting(request) + body + _SIGNATURE,
-        topic=f"foi.{topic}",
-        obj=request,
+        ref=request_ref(request, topic),
     )
 
 
@@ -131,66 +118,47 @@ def staff_mail(request: Request, topic: str) -> int:
         ),
     }
     subject, body = texts[topic]
-    addresses = sorted(
-        set(
-            Membership.objects.filter(org=request.org, role=Role.FOI_HANDLER)
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-    )
+    addresses = staff_addresses(request.org)
     for address in addresses:
         outbox_enqueue(
-            to=address, subject=subject, body=body + _SIGNATURE, topic=f"foi.staff.{topic}", obj=request
+            to=address, subject=subject, body=body + _SIGNATURE, ref=request_ref(request, f"staff.{topic}")
         )
     return len(addresses)
 
 
-# ---------------------------------------------------------------- sending (gongkai tick)
-
-
-@dataclass
-class SendResult:
-    sent: int = 0
-    failed: int = 0  # failed this time, will be retried
-    gave_up: int = 0  # failed for the last allowed time
-
-
-def pending_mail() -> models.QuerySet[Outbox]:
-    now = timezone.now()
-    return (
-        Outbox.objects.filter(sent_at__isnull=True, failed_at__isnull=True)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .order_by("id")
+def staff_addresses(org: Organization, roles: tuple[str, ...] = (Role.FOI_HANDLER,)) -> list[str]:
+    """E-mail addresses of the agency's active staff holding one of `roles`."""
+    return sorted(
+        set(
+            Membership.objects.filter(org=org, role__in=roles, user__is_active=True)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
     )
 
 
-def send_pending(*, limit: int = 100) -> SendResult:
-    """Send the queued mails that are due (called by `gongkai tick`, after the writers committed)."""
-    result = SendResult()
-    max_attempts = conf.outbox_max_attempts()
-    for pk in list(pending_mail().values_list("pk", flat=True)[:limit]):
-        with transaction.atomic():
-            row = (
-                Outbox.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, sent_at__isnull=True, failed_at__isnull=True)
-                .first()
-            )
-            if row is None:  # another scheduler has it, or sent it meanwhile
-                continue
-            row.attempts += 1
-            try:
-                EmailMessage(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.to]).send()
-            except Exception as exc:  # any transport error: keep the row and retry later
-                row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                if row.attempts >= max_attempts:
-                    row.failed_at = timezone.now()
-                    result.gave_up += 1
-                else:
-                    row.next_attempt_at = timezone.now() + timedelta(minutes=2**row.attempts)
-                    result.failed += 1
-            else:
-                row.sent_at = timezone.now()
-                row.last_error = ""
-                result.sent += 1
-            row.save()
-    return result
+def deadline_mail(request: Request, state: str, due_on: date | None, remaining: int | None) -> int:
+    """A due-soon reminder (to the handlers) or an overdue notice (to the handlers and the FOI head), queued with
+    the reference `foi.request:<pk>:deadline.<state>` so that it goes out once per request and state."""
+    due = cn_date(due_on) if due_on else "（未知）"
+    if state == "due_soon":
+        roles: tuple[str, ...] = (Role.FOI_HANDLER,)
+        subject = f"【答复期限提醒】{request.tracking_no}"
+        left = f"，还剩 {remaining} 个工作日" if remaining is not None else ""
+        body = f"政府信息公开申请 {request.tracking_no} 的答复期限为{due}{left}，请及时答复。"
+    else:
+        roles = (Role.FOI_HANDLER, Role.FOI_HEAD)
+        subject = f"【已超过答复期限】{request.tracking_no}"
+        body = (
+            f"政府信息公开申请 {request.tracking_no} 的答复期限为{due}，现已超过答复期限尚未答复，"
+            "请尽快处理（《政府信息公开条例》第三十三条）。"
+        )
+    addresses = staff_addresses(request.org, roles)
+    for address in addresses:
+        outbox_enqueue(
+            to=address,
+            subject=subject,
+            body=body + _SIGNATURE,
+            ref=request_ref(request, f"deadline.{state}"),
+        )
+    return len(addresses)

@@ -22,13 +22,14 @@ from django.utils import timezone
 
 from gongkai.core.docno import normalize_doc_no
 from gongkai.core.errors import ApplicationError, CalendarNotLoaded
+from gongkai.core.models import AuditEntry
 from gongkai.core.workdays_rules import YearNotLoaded
 from gongkai.foi import applicant as applicant_rules
-from gongkai.foi import clock, conf, throttle, workflow
+from gongkai.foi import clock, conf, letters, throttle, workflow
 from gongkai.foi import fees as fee_rules
 from gongkai.foi import outcomes as outcome_rules
 from gongkai.foi.codes import id_number_hash, normalize_query_code
-from gongkai.foi.models import ClockEvent, Remedy, Request
+from gongkai.foi.models import ClockEvent, LetterTemplate, Remedy, ReplyFile, Request
 from gongkai.orgs.models import Organization, Role
 from gongkai.orgs.selectors import is_platform_admin, orgs_with_role, user_roles
 from gongkai.publishing.models import InfoItem
@@ -187,14 +188,19 @@ def request_deadlines(
 
     `due_soon`: due within `within` working days (default GONGKAI_FOI_DUE_SOON_WORKING_DAYS). A year whose schedule
     is not loaded marks the row `unknown` with the message naming the year: a list never fails."""
+    requests = requests_for_staff(user, org=org).filter(status__in=list(workflow.ACTIVE))
+    return deadline_rows(requests, today=today, within=within)
+
+
+def deadline_rows(
+    requests: QuerySet[Request], *, today: date | None = None, within: int | None = None
+) -> list[DueRow]:
+    """The deadline state of each of `requests` as of `today` (soonest first); what the lists and the reminder
+    job (`jobs.remind_foi_deadlines`, over every agency) share."""
     today = today or timezone.localdate()
     within = conf.due_soon_working_days() if within is None else within
-    requests = list(
-        requests_for_staff(user, org=org)
-        .filter(status__in=list(workflow.ACTIVE))
-        .order_by("received_on", "id")
-    )
-    events = _events_by_request(requests)
+    requests_list = list(requests.select_related("org").order_by("received_on", "id"))
+    events = _events_by_request(requests_list)
     schedule = conf.schedule()
     rules = conf.clock_rules()
     try:
@@ -202,7 +208,7 @@ def request_deadlines(
     except YearNotLoaded:
         soon_limit = None
     rows: list[DueRow] = []
-    for request in requests:
+    for request in requests_list:
         if request.received_on is None:
             rows.append(
                 DueRow(request, None, "awaiting_confirmation", None, _DUE_MESSAGES["awaiting_confirmation"])
@@ -227,6 +233,11 @@ def request_deadlines(
         rows.append(DueRow(request, due, state, result.remaining, _DUE_MESSAGES[state]))
     rows.sort(key=lambda r: (r.due_on is None, r.due_on or date.max, r.request.pk))
     return rows
+
+
+def active_requests_all() -> QuerySet[Request]:
+    """Every active request on the platform (for the periodic reminder job, which acts for no user)."""
+    return Request.objects.filter(status__in=list(workflow.ACTIVE))
 
 
 def requests_due_soon(
@@ -290,6 +301,15 @@ def request_rows(
             )
         )
     return rows
+
+
+def request_history(request: Request, *, limit: int = 50) -> list[AuditEntry]:
+    """The request's audit entries, newest first (field names only for changes to personal data)."""
+    return list(
+        AuditEntry.objects.filter(object_type="foi.request", object_id=str(request.pk))
+        .select_related("actor")
+        .order_by("-id")[:limit]
+    )
 
 
 def remedies_for(request: Request) -> QuerySet[Remedy]:
@@ -424,14 +444,16 @@ def fee_prior_items(request: Request) -> int:
 _DUMMY_HASH: list[str] = []
 
 
-def get_request_for_applicant(*, tracking_no: str, query_code: str, address: str) -> Request:
+def get_request_for_applicant(
+    *, tracking_no: str, query_code: str, address: str, scope: str = throttle.TRACK
+) -> Request:
     """The applicant's road to their request: tracking number + query code.
 
     A wrong code and a tracking number that does not exist give the same answer (`query_failed`) after the same
     work (a hash check); failures are counted in the database per number and per address, and too many give
     `query_blocked` — also the same for every number (foi.throttle)."""
     number = throttle.normalize_tracking_no(tracking_no)
-    if throttle.query_blocked(tracking_no=number, address=address):
+    if throttle.query_blocked(tracking_no=number, address=address, scope=scope):
         raise ApplicationError("query_blocked", "查询失败次数过多，请 15 分钟后再试。")
     code = normalize_query_code(query_code)
     request = Request.objects.select_related("org").filter(tracking_no=number).first()
@@ -443,9 +465,22 @@ def get_request_for_applicant(*, tracking_no: str, query_code: str, address: str
         check_password(code, _DUMMY_HASH[0])  # same cost as a real check
         ok = False
     if not ok:
-        throttle.query_failure_record(tracking_no=number, address=address)
+        throttle.query_failure_record(tracking_no=number, address=address, scope=scope)
         raise ApplicationError("query_failed", "申请编号或查询码不正确。")
     return request  # type: ignore[return-value]  # ok implies a request
+
+
+def get_request_for_session(*, tracking_no: str, allowed: list[int]) -> Request:
+    """A request the visitor already proved with its query code in this session (`allowed`: the ids the
+    session holds); Http404 otherwise, the same for a number that does not exist."""
+    found = (
+        Request.objects.select_related("org", "forwarded_from__org")
+        .filter(tracking_no=throttle.normalize_tracking_no(tracking_no))
+        .first()
+    )
+    if found is None or found.pk not in allowed:
+        raise Http404
+    return found
 
 
 @dataclass(frozen=True)
@@ -508,3 +543,154 @@ def request_public_status(request: Request, *, today: date | None = None) -> Pub
         if request.outcome and request.replied_on
         else "",
     )
+
+
+# ---------------------------------------------------------------- letters, files, fee calculator
+
+
+def letter_template_body(org: Organization, kind: str) -> tuple[str, bool]:
+    """The agency's text for a kind of letter and whether it is the agency's own (False: the default)."""
+    row = LetterTemplate.objects.filter(org=org, kind=kind).first()
+    if row is not None:
+        return row.body, True
+    return letters.default_body(kind), False
+
+
+def letter_templates(org: Organization) -> list[tuple[str, str, bool]]:
+    """Every kind of letter of the agency: (kind, Chinese name, edited by the agency)."""
+    edited = set(LetterTemplate.objects.filter(org=org).values_list("kind", flat=True))
+    return [(kind, label, kind in edited) for kind, label in letters.kinds().items()]
+
+
+def _common_values(request: Request) -> dict[str, str]:
+    return {
+        "申请人": request.applicant_name or "申请人",
+        "申请编号": request.tracking_no,
+        "收到日期": clock.cn_date(request.received_on) if request.received_on else "（待确认）",
+        "申请内容": request.description.strip(),
+        "机关": request.org.name,
+        "联系方式": org_contact(request.org) or "—",
+    }
+
+
+def reply_letter(request: Request) -> letters.Letter | None:
+    """The reply letter (答复告知书) of an answered request, in the agency's template for its outcome."""
+    if request.status != workflow.REPLIED or not request.outcome or request.replied_on is None:
+        return None
+    spec = outcome_rules.OUTCOMES[request.outcome]
+    details = {k: str(v) for k, v in (request.reply_details or {}).items()}
+    body, _ = letter_template_body(request.org, request.outcome)
+    values = {
+        **_common_values(request),
+        "答复内容": letters.reply_content(request.outcome, details),
+        "法律依据": details.get(outcome_rules.LEGAL_BASIS) or spec.legal_basis or "—",
+        "救济途径": outcome_rules.remedy_notice(request.outcome, request.replied_on),
+        "答复日期": clock.cn_date(request.replied_on),
+    }
+    variant = outcome_rules.effective_variant(request.outcome, details)
+    kind_word = "答复书" if spec.group in {"disclosed", "partial", "withheld"} else "告知书"
+    if variant in {outcome_rules.NOT_EXIST, outcome_rules.NOT_OURS, outcome_rules.ALREADY_PUBLIC}:
+        kind_word = "告知书"
+    return letters.letter_from(
+        f"政府信息公开申请{kind_word}",
+        letters.render(body, values),
+        org_name=request.org.name,
+        tracking_no=request.tracking_no,
+    )
+
+
+@dataclass(frozen=True)
+class FeeCalculation:
+    basis: str
+    basis_label: str
+    unit: str
+    quantity: int
+    prior: int
+    bands: list[fee_rules.Band]
+    amount: int
+
+
+def fee_calculation(
+    request: Request, *, basis: str, quantity: int, prior: int | None = None
+) -> FeeCalculation:
+    """The fee calculator (R-FOI-7): the bands and the amount; 按件 counts this applicant's earlier items this
+    month unless `prior` is given. ValueError for a bad basis or quantity."""
+    if basis not in fee_rules.BASIS_LABELS:
+        raise ValueError(basis)
+    if basis == fee_rules.PER_ITEM:
+        prior = fee_prior_items(request) if prior is None else prior
+    else:
+        prior = 0
+    bands = fee_rules.fee_bands(basis, quantity, prior=prior)
+    return FeeCalculation(
+        basis=basis,
+        basis_label=fee_rules.BASIS_LABELS[basis],
+        unit=fee_rules.UNIT_LABELS[basis],
+        quantity=quantity,
+        prior=prior,
+        bands=bands,
+        amount=sum(b.subtotal for b in bands),
+    )
+
+
+def fee_letter(request: Request) -> letters.Letter | None:
+    """The fee notice (收费通知书) of a request with a fee notice in force."""
+    notice = (
+        ClockEvent.objects.filter(request=request, type=clock.FEE_NOTICE, cancelled_at__isnull=True)
+        .order_by("on", "id")
+        .first()
+    )
+    if notice is None or not request.fee_basis or request.fee_quantity is None:
+        return None
+    calc = fee_calculation(
+        request, basis=request.fee_basis, quantity=request.fee_quantity, prior=request.fee_prior_items or 0
+    )
+    try:
+        due = clock.cn_date(fee_rules.payment_due(conf.schedule(), notice.notice_received_on or notice.on))
+    except YearNotLoaded as exc:
+        due = f"（{CalendarNotLoaded(exc.year).message}）"
+    unit = calc.unit
+    detail = "；".join(
+        f"第{b.first}—{b.last}{unit}，{b.units}{unit}×{b.unit_price}元={b.subtotal}元" for b in calc.bands
+    )
+    body, _ = letter_template_body(request.org, letters.FEE_NOTICE)
+    values = {
+        **_common_values(request),
+        "收费方式": calc.basis_label,
+        "计费数量": f"{calc.quantity}{unit}"
+        + (f"（本月此前已申请{calc.prior}件）" if calc.basis == fee_rules.PER_ITEM else ""),
+        "计算明细": detail + "。",
+        "收费金额": f"{request.fee_amount:.2f}" if request.fee_amount is not None else str(calc.amount),
+        "缴费期限": due,
+        "通知日期": clock.cn_date(notice.on),
+    }
+    return letters.letter_from(
+        "政府信息公开信息处理费收费通知书",
+        letters.render(body, values),
+        org_name=request.org.name,
+        tracking_no=request.tracking_no,
+    )
+
+
+def reply_files(request: Request) -> QuerySet[ReplyFile]:
+    return ReplyFile.objects.filter(request=request).order_by("id")
+
+
+def reply_file_of(request: Request, file_id: int) -> ReplyFile:
+    """A file of this request (Http404 otherwise): the caller has already reached the request by its road."""
+    found = ReplyFile.objects.filter(request=request, pk=file_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def forward_targets(request: Request) -> QuerySet[Organization]:
+    """Agencies a request may be forwarded to: every other active agency."""
+    return (
+        Organization.objects.filter(is_active=True).exclude(pk=request.org_id).order_by("sort_order", "code")
+    )
+
+
+def orgs_accepting_requests() -> QuerySet[Organization]:
+    """Agencies the public may apply to online (every active agency)."""
+    return Organization.objects.filter(is_active=True).order_by("sort_order", "code")

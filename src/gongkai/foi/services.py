@@ -16,8 +16,10 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
@@ -26,13 +28,14 @@ from django.utils import timezone
 from gongkai.core.audit import audit_log
 from gongkai.core.docno import normalize_doc_no
 from gongkai.core.errors import ApplicationError, CalendarNotLoaded, PermissionDenied
+from gongkai.core.uploads import check_upload
 from gongkai.core.workdays_rules import YearNotLoaded
 from gongkai.foi import applicant as applicant_rules
-from gongkai.foi import clock, conf, notify, workflow
+from gongkai.foi import clock, conf, letters, notify, throttle, workflow
 from gongkai.foi import fees as fee_rules
 from gongkai.foi import outcomes as outcome_rules
 from gongkai.foi.codes import id_number_hash, query_code_make
-from gongkai.foi.models import ClockEvent, Remedy, Request, TrackingSequence
+from gongkai.foi.models import ClockEvent, LetterTemplate, Remedy, ReplyFile, Request, TrackingSequence
 from gongkai.foi.selectors import (
     fee_prior_items,
     get_request_for_applicant,
@@ -41,7 +44,7 @@ from gongkai.foi.selectors import (
     rule_events,
 )
 from gongkai.orgs.models import Organization, Role
-from gongkai.orgs.selectors import user_roles
+from gongkai.orgs.selectors import is_platform_admin, user_roles
 
 # ---------------------------------------------------------------- applicant data
 
@@ -99,6 +102,7 @@ _MAX_LENGTHS = {
     "address": 300,
     "postcode": 6,
     "doc_no": 100,
+    "description": 10000,
 }
 _FIELD_LABELS = {
     "applicant_name": "申请人姓名或名称",
@@ -128,7 +132,11 @@ def applicant_data_check(data: ApplicantData, *, strict: bool = True) -> Applica
         )
     for name, limit in _MAX_LENGTHS.items():
         if len(getattr(clean, name)) > limit:
-            raise ApplicationError("too_long", f"{_FIELD_LABELS[name]}不能超过 {limit} 个字符。", field=name)
+            raise ApplicationError(
+                "too_long",
+                f"{_FIELD_LABELS[name]}不能超过 {limit} 个字符（现有 {len(getattr(clean, name))} 个）。",
+                field=name,
+            )
     if strict:
         if not clean.applicant_name:
             raise ApplicationError("missing_field", "请填写申请人姓名或名称。", field="applicant_name")
@@ -1018,7 +1026,9 @@ def request_withdraw(*, actor: Any, request: Request, on: date, reason: str) -> 
 def request_withdraw_by_applicant(*, tracking_no: str, query_code: str, address: str, reason: str) -> Request:
     """The applicant withdraws their own request, proving it with the query code. The look-up is the applicant's
     one road (`selectors.get_request_for_applicant`: throttled, one answer for a wrong code or an unknown number)."""
-    request = get_request_for_applicant(tracking_no=tracking_no, query_code=query_code, address=address)
+    request = get_request_for_applicant(
+        tracking_no=tracking_no, query_code=query_code, address=address, scope=throttle.WITHDRAW
+    )
     return _transition(
         actor=None,
         request=request,
@@ -1170,3 +1180,92 @@ def applicant_details_view(*, actor: Any, request: Request) -> ApplicantDetails:
         address=request.address,
         postcode=request.postcode,
     )
+
+
+# ---------------------------------------------------------------- letters and released files
+
+
+def _may_edit_letters(actor: Any, org: Organization) -> bool:
+    return is_platform_admin(actor) or bool(
+        {Role.FOI_HANDLER.value, Role.FOI_HEAD.value} & user_roles(actor, org)
+    )
+
+
+@transaction.atomic
+def letter_template_save(*, actor: Any, org: Organization, kind: str, body: str) -> LetterTemplate | None:
+    """Save the agency's wording of a kind of letter; an empty body (or the default text) restores the default."""
+    if not _may_edit_letters(actor, org):
+        raise PermissionDenied("只有本机关的依申请公开工作人员可以修改文书模板。")
+    if kind not in letters.kinds():
+        raise ApplicationError("bad_kind", "未知的文书类型。", field="kind")
+    body = body.replace("\r\n", "\n").strip()
+    if len(body) > 20000:
+        raise ApplicationError("too_long", "模板不能超过 20000 个字符。", field="body")
+    unknown = letters.unknown_placeholders(body, kind)
+    if unknown:
+        raise ApplicationError(
+            "bad_placeholder",
+            "模板中有无法填写的占位符：" + "、".join(f"{{{u}}}" for u in unknown),
+            field="body",
+        )
+    if not body or body == letters.default_body(kind).strip():
+        LetterTemplate.objects.filter(org=org, kind=kind).delete()
+        row = None
+    else:
+        row, _ = LetterTemplate.objects.update_or_create(
+            org=org,
+            kind=kind,
+            defaults={"body": body, "updated_by": actor if getattr(actor, "pk", None) else None},
+        )
+    audit_log(
+        actor=actor,
+        action="foi.letter_template",
+        obj=row or org,
+        org_code=org.code,
+        data={"kind": kind, "default": row is None},
+    )
+    return row
+
+
+@transaction.atomic
+def reply_file_add(*, actor: Any, request: Request, name: str, data: bytes) -> ReplyFile:
+    """Attach a released file to the request (予以公开, 部分公开): type from the content, size limited."""
+    request = Request.objects.select_related("org").get(pk=request.pk)
+    if not _is_foi_handler(actor, request.org):
+        raise PermissionDenied("您不是本机关的依申请公开经办人，不能办理该申请。")
+    if request.status not in {workflow.OPEN, workflow.REPLIED}:
+        raise ApplicationError("not_active", "只有办理中或已答复的申请可以上传答复附件。")
+    checked = check_upload(name, data, max_bytes=settings.GONGKAI_ATTACHMENT_MAX_BYTES)
+    row = ReplyFile(
+        request=request,
+        name=checked.name,
+        size=checked.size,
+        sha256=checked.sha256,
+        content_type=checked.content_type,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    row.file.save(checked.name, ContentFile(data), save=False)
+    row.save()
+    audit_log(
+        actor=actor,
+        action="foi.file_add",
+        obj=request,
+        org_code=request.org.code,
+        data={"file_id": row.pk, "name": checked.name, "sha256": checked.sha256},
+    )
+    return row
+
+
+@transaction.atomic
+def reply_file_remove(*, actor: Any, file: ReplyFile) -> None:
+    request = Request.objects.select_related("org").get(pk=file.request_id)
+    if not _is_foi_handler(actor, request.org):
+        raise PermissionDenied("您不是本机关的依申请公开经办人，不能办理该申请。")
+    audit_log(
+        actor=actor,
+        action="foi.file_remove",
+        obj=request,
+        org_code=request.org.code,
+        data={"file_id": file.pk, "name": file.name},
+    )
+    file.delete()
