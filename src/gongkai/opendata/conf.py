@@ -1,0 +1,22 @@
+"""Open-data settings, each with a default (override in the environment-driven settings module)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+def default_license() -> str:
+    return str(getattr(settings, "GONGKAI_OPENDATA_DEFAULT_LICENSE", "cc-by-4.0"))
+
+
+def max_resource_bytes() -> int:
+    return int(getattr(settings, "GONGKAI_OPENDATA_MAX_BYTES", 200 * 1024 * 1024))
+
+
+def datastore_row_cap() -> int:
+    """Rows parsed into the datastore per resource; the rest is reported as truncated."""
+    return int(getattr(settings, "GONGKAI_OPENDATA_ROW_CAP", 100_000))
+
+
+def api_rate_per_minute() -> int:
+    return int(getattr(settings, "GONGKAI_OPENDATA_API_RATE", 600))

@@ -1,0 +1,335 @@
+"""Open-data reads, already filtered by what the user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.fields.json import KeyTransform
+from django.http import Http404
+from django.utils import timezone
+
+from gongkai.opendata import rules
+from gongkai.opendata.models import (
+    AccessApplication,
+    ApiToken,
+    DataRequest,
+    Dataset,
+    DatastoreRow,
+    DatastoreTable,
+    Resource,
+    Tag,
+)
+from gongkai.orgs.models import Organization
+from gongkai.orgs.selectors import is_platform_admin, orgs_for_staff
+
+
+def datasets_public() -> QuerySet[Dataset]:
+    return Dataset.objects.filter(status=rules.PUBLISHED, org__is_active=True).select_related("org")
+
+
+def datasets_visible(user: Any) -> QuerySet[Dataset]:
+    """Published datasets, plus every dataset of the agencies the user works for."""
+    if is_platform_admin(user):
+        return Dataset.objects.select_related("org")
+    if not getattr(user, "is_authenticated", False):
+        return datasets_public()
+    staff_orgs = orgs_for_staff(user).values("pk")
+    return Dataset.objects.filter(Q(status=rules.PUBLISHED) | Q(org__in=staff_orgs)).select_related("org")
+
+
+def datasets_for_staff(user: Any) -> QuerySet[Dataset]:
+    return Dataset.objects.filter(org__in=orgs_for_staff(user).values("pk")).select_related("org")
+
+
+def get_dataset_for_staff(user: Any, pk: int) -> Dataset:
+    dataset = datasets_for_staff(user).filter(pk=pk).first()
+    if dataset is None:
+        raise Http404("没有找到该数据集。")
+    return dataset
+
+
+def dataset_by_name_or_id(user: Any, key: str) -> Dataset | None:
+    """The dataset a CKAN `id` names (its name, or its numeric id), if the user may see it."""
+    qs = datasets_visible(user)
+    found = qs.filter(name=key).first()
+    if found is None and str(key).isdigit():
+        found = qs.filter(pk=int(key)).first()
+    return found
+
+
+def dataset_public(name: str) -> Dataset:
+    dataset = datasets_public().filter(name=name).first()
+    if dataset is None:
+        raise Http404("没有找到该数据集。")
+    return dataset
+
+
+def resources_of(dataset: Dataset) -> QuerySet[Resource]:
+    return dataset.resources.select_related("datastore")
+
+
+def resource_visible(user: Any, pk: Any) -> Resource | None:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return (
+        Resource.objects.filter(pk=pk, dataset__in=datasets_visible(user).values("pk"))
+        .select_related("dataset__org")
+        .first()
+    )
+
+
+def resource_public(dataset: Dataset, pk: int) -> Resource:
+    resource = dataset.resources.filter(pk=pk).select_related("dataset__org").first()
+    if resource is None or not dataset.is_public:
+        raise Http404("没有找到该资源。")
+    return resource
+
+
+def table_of(resource: Resource) -> DatastoreTable | None:
+    return DatastoreTable.objects.filter(resource=resource).first()
+
+
+def tags_public() -> QuerySet[Tag]:
+    return Tag.objects.filter(datasets__status=rules.PUBLISHED).distinct().order_by("name")
+
+
+def subjects_public() -> list[str]:
+    return sorted(set(datasets_public().exclude(subject="").values_list("subject", flat=True)))
+
+
+def orgs_with_datasets() -> QuerySet[Organization]:
+    return Organization.objects.filter(is_active=True).annotate(
+        package_count=Count("datasets", filter=Q(datasets__status=rules.PUBLISHED))
+    )
+
+
+def org_by_ckan_name(key: str) -> Organization | None:
+    """CKAN names an organization by its code in lower case; the upper-case code is accepted too."""
+    key = (key or "").strip()
+    if not key:
+        return None
+    return Organization.objects.filter(code=key.upper(), is_active=True).first()
+
+
+def tokens_for_user(user: Any) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user)
+
+
+def token_for_user(user: Any, pk: int) -> ApiToken:
+    token = tokens_for_user(user).filter(pk=pk).first()
+    if token is None:
+        raise Http404("没有找到该令牌。")
+    return token
+
+
+# ---------------------------------------------------------------- stale datasets
+
+
+@dataclass(frozen=True)
+class StaleDataset:
+    dataset: Dataset
+    last_update: date
+    due: date
+
+
+def stale_datasets(org: Organization | None = None, as_of: date | None = None) -> list[StaleDataset]:
+    """Published datasets whose promised update frequency has passed without a new resource (for inspection).
+
+    The last update is the newest resource's creation (or the dataset's publication when it has none).
+    """
+    as_of = as_of or timezone.localdate()
+    periodic = [code for code, (_, days, _) in rules.FREQUENCIES.items() if days is not None]
+    qs = (
+        datasets_public()
+        .filter(update_frequency__in=periodic)
+        .annotate(last_resource=Max("resources__created_at"))
+    )
+    if org is not None:
+        qs = qs.filter(org=org)
+    result: list[StaleDataset] = []
+    for dataset in qs.order_by("org__code", "name"):
+        moment: datetime | None = dataset.last_resource or dataset.published_at or dataset.created_at  # type: ignore[attr-defined]
+        assert moment is not None
+        last = timezone.localdate(moment)
+        due = rules.stale_due(dataset.update_frequency, last)
+        if due is not None and as_of > due:
+            result.append(StaleDataset(dataset=dataset, last_update=last, due=due))
+    return result
+
+
+# ---------------------------------------------------------------- datastore
+
+
+@dataclass
+class RowPage:
+    fields: list[dict[str, str]]
+    records: list[dict[str, Any]]
+    total: int
+
+
+def datastore_rows(
+    table: DatastoreTable,
+    *,
+    q: str = "",
+    filters: dict[str, Any] | None = None,
+    fields: list[str] | None = None,
+    sort: list[tuple[str, bool]] | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> RowPage:
+    """One page of a parsed table. `filters` compare a column with a value (a list means any of them); `sort`
+    is [(column, descending)]. Unknown columns raise KeyError (the caller reports them)."""
+    known = {f["id"]: f["type"] for f in table.fields}
+    qs = DatastoreRow.objects.filter(table=table)
+    for i, (column, value) in enumerate((filters or {}).items()):
+        if column not in known:
+            raise KeyError(column)
+        alias = f"_f{i}"
+        qs = qs.alias(**{alias: KeyTransform(column, "data")})
+        values = value if isinstance(value, list) else [value]
+        cond = Q()
+        for v in values:
+            cond |= Q(**{alias: _typed(v, known[column])})
+        qs = qs.filter(cond)
+    for term in q.split():
+        qs = qs.filter(text__icontains=term)
+    order: list[Any] = []
+    for column, desc in sort or []:
+        if column == "_id":
+            order.append("-rownum" if desc else "rownum")
+            continue
+        if column not in known:
+            raise KeyError(column)
+        key = KeyTransform(column, "data")
+        order.append(key.desc(nulls_last=True) if desc else key.asc(nulls_last=True))
+    order.append("rownum")
+    qs = qs.order_by(*order)
+    chosen = fields or list(known)
+    for column in chosen:
+        if column not in known and column != "_id":
+            raise KeyError(column)
+    total = qs.count()
+    records = []
+    for row in qs[offset : offset + limit]:
+        record: dict[str, Any] = {"_id": row.rownum}
+        record.update({c: row.data.get(c) for c in chosen if c != "_id"})
+        records.append(record)
+    out_fields = [{"id": "_id", "type": "int"}] + [{"id": c, "type": known[c]} for c in chosen if c != "_id"]
+    return RowPage(fields=out_fields, records=records, total=total)
+
+
+def _typed(value: Any, column_type: str) -> Any:
+    text = "" if value is None else str(value).strip()
+    if text == "":
+        return None
+    if column_type != "text" and rules.fits(text, column_type):
+        return rules.convert(text, column_type)
+    return text
+
+
+def datastore_all_rows(table: DatastoreTable) -> Any:
+    """Every row in order, streamed (for the CSV and JSON downloads)."""
+    return (
+        DatastoreRow.objects.filter(table=table)
+        .order_by("rownum")
+        .values_list("data", flat=True)
+        .iterator(2000)
+    )
+
+
+# ---------------------------------------------------------------- 有条件开放
+
+
+def application_by_code(dataset: Dataset, code: str) -> AccessApplication | None:
+    from gongkai.opendata.services import token_hash
+
+    code = (code or "").strip()
+    if not code:
+        return None
+    return AccessApplication.objects.filter(dataset=dataset, code_hash=token_hash(code)).first()
+
+
+def may_access_data(user: Any, dataset: Dataset, application_ids: list[int] | None = None) -> bool:
+    """Files and tables of a 无条件开放 dataset are open to all; a 有条件开放 dataset's are open to its agency's
+    staff and to holders of an approved, unexpired application."""
+    if dataset.open_type != "conditional":
+        return True
+    if is_platform_admin(user) or (
+        getattr(user, "is_authenticated", False) and orgs_for_staff(user).filter(pk=dataset.org_id).exists()
+    ):
+        return True
+    if not application_ids:
+        return False
+    return AccessApplication.objects.filter(
+        pk__in=application_ids,
+        dataset=dataset,
+        status=AccessApplication.Status.APPROVED,
+        valid_until__gte=timezone.localdate(),
+    ).exists()
+
+
+def applications_for_staff(user: Any) -> QuerySet[AccessApplication]:
+    return AccessApplication.objects.filter(
+        dataset__org__in=orgs_for_staff(user).values("pk")
+    ).select_related("dataset__org")
+
+
+def get_application_for_staff(user: Any, pk: int) -> AccessApplication:
+    application = applications_for_staff(user).filter(pk=pk).first()
+    if application is None:
+        raise Http404("没有找到该申请。")
+    return application
+
+
+# ---------------------------------------------------------------- 数据需求 and usage
+
+
+def data_requests_public() -> QuerySet[DataRequest]:
+    """Requests are listed publicly by title, status and reply — never the requester's contact."""
+    return DataRequest.objects.select_related("org", "dataset").defer("contact")
+
+
+def data_requests_for_staff(user: Any) -> QuerySet[DataRequest]:
+    if is_platform_admin(user):
+        return DataRequest.objects.select_related("org")
+    return DataRequest.objects.filter(
+        Q(org__in=orgs_for_staff(user).values("pk")) | Q(org__isnull=True)
+    ).select_related("org")
+
+
+def get_data_request_for_staff(user: Any, pk: int) -> DataRequest:
+    found = data_requests_for_staff(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("没有找到该需求。")
+    return found
+
+
+def usage_by_dataset(datasets: QuerySet[Dataset]) -> list[dict[str, Any]]:
+    """Downloads and resources per dataset, most downloaded first."""
+    rows = datasets.annotate(downloads=Sum("resources__download_count"), resource_count=Count("resources"))
+    return [
+        {"dataset": d, "downloads": d.downloads or 0, "resources": d.resource_count}  # type: ignore[attr-defined]
+        for d in rows.order_by("-downloads", "name")
+    ]
+
+
+def usage_by_org(datasets: QuerySet[Dataset]) -> list[dict[str, Any]]:
+    rows = (
+        datasets.values("org__code", "org__name")
+        .annotate(
+            datasets=Count("pk", distinct=True),
+            published=Count("pk", filter=Q(status=rules.PUBLISHED), distinct=True),
+        )
+        .order_by("org__code")
+    )
+    downloads = dict(
+        datasets.values("org__code")
+        .annotate(n=Sum("resources__download_count"))
+        .values_list("org__code", "n")
+    )
+    return [{**r, "downloads": downloads.get(r["org__code"]) or 0} for r in rows]

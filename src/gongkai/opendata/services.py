@@ -1,0 +1,690 @@
+"""Every open-data write: keyword-only, typed, one transaction, one audit entry; permission checked here."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gongkai.core.audit import audit_log
+from gongkai.core.errors import ApplicationError, PermissionDenied
+from gongkai.core.uploads import sniff
+from gongkai.opendata import conf, rules, tables
+from gongkai.opendata.models import (
+    AccessApplication,
+    ApiToken,
+    DataRequest,
+    Dataset,
+    DatastoreRow,
+    DatastoreTable,
+    Resource,
+    Tag,
+)
+from gongkai.orgs.models import Membership, Organization, Role, User
+from gongkai.orgs.selectors import is_platform_admin
+
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,99}$")
+TAG_MAX = 100
+ROW_BATCH = 1000
+
+
+# ---------------------------------------------------------------- permissions
+
+
+def roles_of(user: Any, org: Organization) -> set[str]:
+    """{"staff", "data_publisher"} — what the user is in the dataset's agency (platform admins are both)."""
+    if is_platform_admin(user):
+        return {rules.STAFF, rules.PUBLISHER}
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    held = set(Membership.objects.filter(user=user, org=org).values_list("role", flat=True))
+    if not held:
+        return set()
+    return {rules.STAFF} | ({rules.PUBLISHER} if Role.DATA_PUBLISHER in held else set())
+
+
+def may_publish(user: Any, org: Organization) -> bool:
+    return rules.PUBLISHER in roles_of(user, org)
+
+
+def _check_editable(actor: Any, dataset: Dataset) -> set[str]:
+    roles = roles_of(actor, dataset.org)
+    if not roles:
+        raise PermissionDenied("您不是该数据集所属单位的工作人员，不能修改它。")
+    if rules.PUBLISHER not in roles and dataset.status not in rules.EDITABLE:
+        raise PermissionDenied("该数据集已发布或已撤回，只有本单位的数据发布人可以修改。")
+    return roles
+
+
+# ---------------------------------------------------------------- datasets
+
+
+@dataclass
+class DatasetData:
+    """The editable fields of a dataset. In an update, fields left as None keep their value."""
+
+    name: str | None = None
+    title: str | None = None
+    description: str | None = None
+    subject: str | None = None
+    domain: str | None = None
+    tags: list[str] | None = None
+    license_id: str | None = None
+    update_frequency: str | None = None
+    temporal_start: date | None = None
+    temporal_end: date | None = None
+    spatial: str | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    open_type: str | None = None
+
+
+def _validate(data: DatasetData, *, creating: bool, instance: Dataset | None = None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if data.name is not None or creating:
+        name = (data.name or "").strip()
+        if not NAME_RE.match(name):
+            errors["name"] = "标识须为 2 到 100 个小写字母、数字、“-”或“_”，并以字母或数字开头。"
+        elif Dataset.objects.filter(name=name).exclude(pk=instance.pk if instance else 0).exists():
+            errors["name"] = "该标识已被其他数据集使用。"
+    if (data.title is not None or creating) and not (data.title or "").strip():
+        errors["title"] = "请填写数据集名称。"
+    if data.title and len(data.title) > 200:
+        errors["title"] = "名称不能超过 200 字。"
+    if data.update_frequency is not None:
+        code = rules.normalize_choice(data.update_frequency, rules.FREQUENCIES, rules.FREQUENCY_BY_WORD)
+        if code is None:
+            errors["update_frequency"] = (
+                "更新频率应为：" + "、".join(w for w, _, _ in rules.FREQUENCIES.values()) + "。"
+            )
+        else:
+            data.update_frequency = code
+    if data.open_type is not None:
+        code = rules.normalize_choice(data.open_type, rules.OPEN_TYPES, rules.OPEN_TYPE_BY_WORD)
+        if code is None:
+            errors["open_type"] = "开放类型应为“无条件开放”或“有条件开放”。"
+        else:
+            data.open_type = code
+    start = (
+        data.temporal_start
+        if data.temporal_start is not None
+        else (instance.temporal_start if instance else None)
+    )
+    end = (
+        data.temporal_end if data.temporal_end is not None else (instance.temporal_end if instance else None)
+    )
+    if start and end and start > end:
+        errors["temporal_end"] = "时间范围的结束日期不能早于开始日期。"
+    if data.contact_email:
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(data.contact_email)
+        except ValidationError:
+            errors["contact_email"] = "联系邮箱格式不正确。"
+    if data.tags is not None:
+        bad = [t for t in data.tags if not str(t).strip() or len(str(t)) > TAG_MAX]
+        if bad:
+            errors["tags"] = f"标签不能为空，也不能超过 {TAG_MAX} 字。"
+    return errors
+
+
+class DatasetInvalid(ApplicationError):
+    """Field errors of a dataset (the CKAN API returns them as a Validation Error)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("invalid", "；".join(errors.values()), field=next(iter(errors)))
+        self.errors = errors
+
+
+def _apply(dataset: Dataset, data: DatasetData) -> None:
+    for f in fields(data):
+        value = getattr(data, f.name)
+        if value is None or f.name == "tags":
+            continue
+        setattr(dataset, f.name, value.strip() if isinstance(value, str) else value)
+
+
+def _set_tags(dataset: Dataset, tags: list[str] | None) -> None:
+    if tags is None:
+        return
+    objs = [Tag.objects.get_or_create(name=str(t).strip())[0] for t in dict.fromkeys(tags)]
+    dataset.tags.set(objs)
+
+
+@transaction.atomic
+def dataset_create(*, actor: Any, org: Organization, data: DatasetData, publish: bool = False) -> Dataset:
+    """A new dataset. With `publish`, a data_publisher's dataset is published at once and anyone else's waits
+    for review (submitted); without it, it is a draft."""
+    roles = roles_of(actor, org)
+    if not roles:
+        raise PermissionDenied("您不是该单位的工作人员，不能为它创建数据集。")
+    errors = _validate(data, creating=True)
+    if errors:
+        raise DatasetInvalid(errors)
+    dataset = Dataset(org=org, created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    dataset.license_id = conf.default_license()
+    _apply(dataset, data)
+    if publish:
+        if rules.PUBLISHER in roles:
+            dataset.status = rules.PUBLISHED
+            dataset.published_at = timezone.now()
+        else:
+            dataset.status = rules.SUBMITTED
+    dataset.save()
+    _set_tags(dataset, data.tags)
+    audit_log(
+        actor=actor,
+        action="dataset.create",
+        obj=dataset,
+        org_code=org.code,
+        to_state=dataset.status,
+        data={"name": dataset.name},
+    )
+    return dataset
+
+
+@transaction.atomic
+def dataset_update(*, actor: Any, dataset: Dataset, data: DatasetData, submit: bool = False) -> Dataset:
+    """Change the given fields. Staff edit drafts and returned datasets; a data_publisher edits any. With
+    `submit`, a staff member's edited draft is sent to review."""
+    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    roles = _check_editable(actor, dataset)
+    errors = _validate(data, creating=False, instance=dataset)
+    if errors:
+        raise DatasetInvalid(errors)
+    before = dataset.status
+    _apply(dataset, data)
+    if submit and rules.PUBLISHER not in roles and dataset.status in rules.EDITABLE:
+        dataset.status = rules.SUBMITTED
+    dataset.save()
+    _set_tags(dataset, data.tags)
+    audit_log(
+        actor=actor,
+        action="dataset.update",
+        obj=dataset,
+        org_code=dataset.org.code,
+        from_state=before,
+        to_state=dataset.status,
+        data={"fields": [f.name for f in fields(data) if getattr(data, f.name) is not None]},
+    )
+    return dataset
+
+
+@transaction.atomic
+def dataset_transition(*, actor: Any, dataset: Dataset, action: str, comment: str = "") -> Dataset:
+    """The only way a dataset's status changes (the table is `rules.TRANSITIONS`)."""
+    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    transition = rules.TRANSITIONS.get(action)
+    if transition is None:
+        raise ApplicationError("unknown_action", "未知的操作。")
+    if dataset.status not in transition.sources:
+        raise ApplicationError(
+            "bad_state", f"数据集当前状态为“{rules.STATUS_LABELS[dataset.status]}”，不能{transition.label}。"
+        )
+    if transition.role not in roles_of(actor, dataset.org):
+        raise PermissionDenied(
+            "只有本单位的数据发布人可以执行此操作。"
+            if transition.role == rules.PUBLISHER
+            else "您不是该单位的工作人员。"
+        )
+    comment = comment.strip()
+    if transition.needs_comment and not comment:
+        raise ApplicationError("comment_required", f"{transition.label}须填写理由。", field="comment")
+    before = dataset.status
+    dataset.status = transition.target
+    if transition.target == rules.PUBLISHED:
+        dataset.published_at = dataset.published_at or timezone.now()
+    if comment:
+        dataset.review_comment = comment
+    dataset.save()
+    audit_log(
+        actor=actor,
+        action=f"dataset.{action}",
+        obj=dataset,
+        org_code=dataset.org.code,
+        from_state=before,
+        to_state=dataset.status,
+        comment=comment,
+    )
+    return dataset
+
+
+# ---------------------------------------------------------------- resources
+
+
+def _check_file(name: str, data: bytes, fmt: str) -> str:
+    """Refuse a file whose content is not the declared format; the normalized format."""
+    clean = name.replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "resource"
+    if len(data) > conf.max_resource_bytes():
+        raise ApplicationError(
+            "file_too_large",
+            f"文件“{clean}”超过大小限制（最大 {conf.max_resource_bytes() // (1024 * 1024)} MB）。",
+        )
+    if not data:
+        raise ApplicationError("empty_file", f"文件“{clean}”是空文件。")
+    ext = clean.rsplit(".", 1)[-1].lower() if "." in clean else ""
+    if not fmt:
+        fmt = next((f for f, exts in rules.FORMATS.items() if ext in exts), "")
+    fmt = fmt.upper()
+    if fmt not in rules.FORMATS:
+        raise ApplicationError(
+            "bad_format", f"不支持“{fmt or ext}”格式。可上传 CSV、XLSX、JSON、XML、PDF 或 SHP（zip 压缩包）。"
+        )
+    kind = sniff(data)
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    ok = {
+        "PDF": kind == "pdf",
+        "XLSX": kind == "xlsx",
+        "SHP": kind == "zip" and _zip_has_shp(data),
+        # CSV may be GB18030, which sniff() calls "unknown"; it must not be binary or markup.
+        "CSV": kind in {"text", "unknown"} and b"\x00" not in data[:65536],
+        "JSON": kind == "text" and head[:1] in {b"{", b"["},
+        "XML": kind in {"text", "html"} and head[:1] == b"<" and b"<script" not in data[:65536].lower(),
+    }[fmt]
+    if not ok:
+        raise ApplicationError("disguised_file", f"文件“{clean}”的内容不是 {fmt} 格式，已拒绝上传。")
+    return fmt
+
+
+def _zip_has_shp(data: bytes) -> bool:
+    import zipfile
+    from io import BytesIO
+
+    with zipfile.ZipFile(BytesIO(data)) as zf:
+        return any(n.lower().endswith(".shp") for n in zf.namelist())
+
+
+def _store_file(resource: Resource, name: str, data: bytes, fmt: str) -> None:
+    fmt = _check_file(name, data, fmt)
+    resource.format = fmt
+    resource.sha256 = hashlib.sha256(data).hexdigest()
+    resource.size = len(data)
+    resource.url = ""
+    clean = name.replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "resource"
+    resource.file.save(clean, ContentFile(data), save=False)
+
+
+def _check_url(url: str) -> str:
+    url = url.strip()
+    if not re.match(r"^https?://[^\s/]+", url) or len(url) > 1000:
+        raise ApplicationError("bad_url", "链接须以 http:// 或 https:// 开头。", field="url")
+    return url
+
+
+def _datastore_parse(resource: Resource) -> DatastoreTable | None:
+    """(Re)build the parsed table of a CSV/XLSX upload. A file that cannot be read gets a table in state
+    `failed` with the reason; the upload itself stays."""
+    DatastoreTable.objects.filter(resource=resource).delete()
+    if not resource.file or resource.format not in rules.TABULAR:
+        return None
+    path = Path(resource.file.path)
+    try:
+        scan = tables.scan_table(path, resource.format, row_cap=conf.datastore_row_cap())
+    except tables.TableError as exc:
+        return DatastoreTable.objects.create(
+            resource=resource, status=DatastoreTable.Status.FAILED, message=exc.message, issues=[]
+        )
+    table = DatastoreTable.objects.create(
+        resource=resource,
+        status=DatastoreTable.Status.TRUNCATED if scan.truncated else DatastoreTable.Status.OK,
+        message=scan.summary(),
+        encoding=scan.encoding,
+        fields=scan.fields,
+        row_count=scan.row_count,
+        issues=scan.issues,
+    )
+    try:
+        _write_rows(table, tables.iter_records(path, resource.format, scan))
+    except (tables.TableError, ValueError) as exc:
+        DatastoreRow.objects.filter(table=table).delete()
+        table.status = DatastoreTable.Status.FAILED
+        table.message = getattr(exc, "message", "") or f"第二次读取文件时出错：{exc}"
+        table.row_count = 0
+        table.save()
+    return table
+
+
+def _write_rows(table: DatastoreTable, records: Any) -> None:
+    batch: list[DatastoreRow] = []
+    for n, record in enumerate(records, start=1):
+        text = " ".join(str(v) for v in record.values() if v is not None)
+        batch.append(DatastoreRow(table=table, rownum=n, data=record, text=text))
+        if len(batch) >= ROW_BATCH:
+            DatastoreRow.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        DatastoreRow.objects.bulk_create(batch)
+
+
+@transaction.atomic
+def resource_create(
+    *,
+    actor: Any,
+    dataset: Dataset,
+    name: str,
+    description: str = "",
+    format: str = "",
+    upload_name: str = "",
+    data: bytes | None = None,
+    url: str = "",
+) -> Resource:
+    """An uploaded file (checked from its content, SHA-256 kept, CSV/XLSX parsed) or a link."""
+    _check_editable(actor, dataset)
+    resource = Resource(
+        dataset=dataset,
+        name=(name or upload_name or url).strip()[:200] or "资源",
+        description=description.strip(),
+        position=dataset.resources.count(),
+    )
+    if data is not None:
+        _store_file(resource, upload_name or name, data, format)
+    elif url:
+        resource.url = _check_url(url)
+        resource.format = (format or "").strip().upper()[:16]
+    else:
+        raise ApplicationError("missing_file", "请上传文件或填写链接。", field="upload")
+    resource.save()
+    table = _datastore_parse(resource)
+    Dataset.objects.filter(pk=dataset.pk).update(modified_at=timezone.now())
+    audit_log(
+        actor=actor,
+        action="resource.create",
+        obj=resource,
+        org_code=dataset.org.code,
+        data={"dataset": dataset.name, "sha256": resource.sha256, "datastore": table.status if table else ""},
+    )
+    return resource
+
+
+@transaction.atomic
+def resource_update(
+    *,
+    actor: Any,
+    resource: Resource,
+    name: str | None = None,
+    description: str | None = None,
+    format: str | None = None,
+    upload_name: str = "",
+    data: bytes | None = None,
+    url: str | None = None,
+) -> Resource:
+    """Change a resource's description, or replace its file or link (a new file is parsed again)."""
+    dataset = resource.dataset
+    _check_editable(actor, dataset)
+    if name is not None:
+        if not name.strip():
+            raise ApplicationError("invalid", "资源名称不能为空。", field="name")
+        resource.name = name.strip()[:200]
+    if description is not None:
+        resource.description = description.strip()
+    replaced = False
+    if data is not None:
+        _store_file(resource, upload_name or resource.name, data, format or "")
+        replaced = True
+    elif url:
+        resource.url = _check_url(url)
+        resource.file = None  # type: ignore[assignment]
+        resource.sha256, resource.size = "", 0
+        resource.format = (format or resource.format).strip().upper()[:16]
+        replaced = True
+    elif format is not None and not resource.file:
+        resource.format = format.strip().upper()[:16]
+    resource.save()
+    if replaced:
+        _datastore_parse(resource)
+        Dataset.objects.filter(pk=dataset.pk).update(modified_at=timezone.now())
+    audit_log(
+        actor=actor,
+        action="resource.update",
+        obj=resource,
+        org_code=dataset.org.code,
+        data={"dataset": dataset.name, "replaced": replaced, "sha256": resource.sha256},
+    )
+    return resource
+
+
+def resource_download_count(*, resource: Resource) -> None:
+    """Count one download. A counter, not a decision: deliberately no audit entry (it would flood the log)."""
+    Resource.objects.filter(pk=resource.pk).update(download_count=F("download_count") + 1)
+
+
+@transaction.atomic
+def datastore_field_type_set(
+    *, actor: Any, table: DatastoreTable, column: str, column_type: str
+) -> DatastoreTable:
+    """Correct a guessed column type; every stored value is converted again (refused if one does not fit)."""
+    table = (
+        DatastoreTable.objects.select_for_update().select_related("resource__dataset__org").get(pk=table.pk)
+    )
+    dataset = table.resource.dataset
+    _check_editable(actor, dataset)
+    if column_type not in rules.COLUMN_TYPES:
+        raise ApplicationError("invalid", "未知的列类型。", field="type")
+    ids = [f["id"] for f in table.fields]
+    if column not in ids:
+        raise ApplicationError("invalid", f"没有名为“{column}”的列。", field="column")
+    changed: list[DatastoreRow] = []
+    for row in (
+        DatastoreRow.objects.filter(table=table).only("id", "rownum", "data").iterator(chunk_size=2000)
+    ):
+        value = row.data.get(column)
+        text = "" if value is None else str(value)
+        if column_type == "text" or text == "" or rules.fits(text, column_type):
+            row.data[column] = rules.convert(text, column_type) if text else None
+            changed.append(row)
+        else:
+            raise ApplicationError(
+                "type_mismatch",
+                f"第 {row.rownum} 行的值“{text}”不是{rules.COLUMN_TYPES[column_type]}，不能改为该类型。",
+            )
+    DatastoreRow.objects.bulk_update(changed, ["data"], batch_size=ROW_BATCH)
+    before = next(f["type"] for f in table.fields if f["id"] == column)
+    table.fields = [{**f, "type": column_type} if f["id"] == column else f for f in table.fields]
+    table.save()
+    audit_log(
+        actor=actor,
+        action="datastore.field_type",
+        obj=table,
+        org_code=dataset.org.code,
+        from_state=before,
+        to_state=column_type,
+        data={"column": column, "resource": table.resource_id},
+    )
+    return table
+
+
+# ---------------------------------------------------------------- API tokens
+
+TOKEN_PREFIX = "gk_"  # noqa: S105 - a visible prefix, not a secret
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def token_create(*, actor: Any, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new token for `user`; the raw token is returned once and only its hash is stored."""
+    if actor is not None and actor != user and not is_platform_admin(actor):
+        raise PermissionDenied("只能为自己创建令牌。")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name.strip()[:100], prefix=raw[:10], token_hash=token_hash(raw)
+    )
+    audit_log(
+        actor=actor, action="token.create", obj=token, data={"user": user.username, "prefix": token.prefix}
+    )
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    if actor is not None and actor != token.user and not is_platform_admin(actor):
+        raise PermissionDenied("只能吊销自己的令牌。")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    audit_log(actor=actor, action="token.revoke", obj=token, data={"user": token.user.username})
+    return token
+
+
+def token_authenticate(*, raw: str) -> User | None:
+    """The active user a token belongs to, or None. Records when it was last used (no audit entry)."""
+    raw = raw.strip()
+    if raw.lower().startswith("bearer "):
+        raw = raw[7:].strip()
+    if not raw:
+        return None
+    token = (
+        ApiToken.objects.select_related("user").filter(token_hash=token_hash(raw), revoked_at=None).first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
+
+
+# ---------------------------------------------------------------- 有条件开放: access applications
+
+ACCESS_VALID_DAYS = 366
+
+
+@transaction.atomic
+def access_apply(
+    *, dataset: Dataset, applicant_name: str, applicant_org: str, phone: str, email: str, purpose: str
+) -> tuple[AccessApplication, str]:
+    """A member of the public applies for a conditional dataset; the code is returned once (only its hash kept)."""
+    if dataset.status != rules.PUBLISHED or dataset.open_type != "conditional":
+        raise ApplicationError("not_conditional", "该数据集无需申请，可直接下载。")
+    errors = {}
+    if not applicant_name.strip():
+        errors["applicant_name"] = "请填写申请人。"
+    if not phone.strip():
+        errors["phone"] = "请填写联系电话。"
+    if len(purpose.strip()) < 5:
+        errors["purpose"] = "请说明数据用途（至少 5 个字）。"
+    if errors:
+        raise DatasetInvalid(errors)
+    code = secrets.token_urlsafe(12)
+    application = AccessApplication.objects.create(
+        dataset=dataset,
+        applicant_name=applicant_name.strip()[:100],
+        applicant_org=applicant_org.strip()[:200],
+        phone=phone.strip()[:50],
+        email=email.strip()[:254],
+        purpose=purpose.strip(),
+        code_prefix=code[:6],
+        code_hash=token_hash(code),
+    )
+    audit_log(
+        actor=None, action="access.apply", obj=application, org_code=dataset.org.code, to_state="pending"
+    )
+    return application, code
+
+
+@transaction.atomic
+def access_decide(
+    *, actor: Any, application: AccessApplication, approve: bool, reply: str = ""
+) -> AccessApplication:
+    """The dataset's data publisher approves (valid for a year) or rejects (a reason is required)."""
+    application = (
+        AccessApplication.objects.select_for_update().select_related("dataset__org").get(pk=application.pk)
+    )
+    if not may_publish(actor, application.dataset.org):
+        raise PermissionDenied("只有本单位的数据发布人可以审核数据申请。")
+    if application.status != AccessApplication.Status.PENDING:
+        raise ApplicationError("bad_state", "该申请已经处理。")
+    if not approve and not reply.strip():
+        raise ApplicationError("comment_required", "不同意申请须说明理由。", field="reply")
+    before = application.status
+    application.status = AccessApplication.Status.APPROVED if approve else AccessApplication.Status.REJECTED
+    application.reply = reply.strip()
+    application.decided_by = actor
+    application.decided_at = timezone.now()
+    if approve:
+        application.valid_until = timezone.localdate() + timedelta(days=ACCESS_VALID_DAYS)
+    application.save()
+    audit_log(
+        actor=actor,
+        action="access.approve" if approve else "access.reject",
+        obj=application,
+        org_code=application.dataset.org.code,
+        from_state=before,
+        to_state=application.status,
+        comment=application.reply,
+    )
+    return application
+
+
+# ---------------------------------------------------------------- 数据需求
+
+
+@transaction.atomic
+def data_request_create(
+    *, org: Organization | None, title: str, description: str, requester_name: str, contact: str
+) -> DataRequest:
+    errors = {}
+    if not title.strip():
+        errors["title"] = "请填写需求名称。"
+    if len(description.strip()) < 5:
+        errors["description"] = "请说明需要什么数据（至少 5 个字）。"
+    if not requester_name.strip():
+        errors["requester_name"] = "请填写提出人。"
+    if not contact.strip():
+        errors["contact"] = "请填写联系方式。"
+    if errors:
+        raise DatasetInvalid(errors)
+    request = DataRequest.objects.create(
+        org=org,
+        title=title.strip()[:200],
+        description=description.strip(),
+        requester_name=requester_name.strip()[:100],
+        contact=contact.strip()[:100],
+    )
+    audit_log(actor=None, action="data_request.create", obj=request, org_code=org.code if org else "")
+    return request
+
+
+@transaction.atomic
+def data_request_reply(
+    *, actor: Any, request: DataRequest, reply: str, dataset: Dataset | None = None
+) -> DataRequest:
+    """The addressed agency's data publisher (any agency's, for a request to the platform) replies, optionally
+    naming the dataset that answers it."""
+    request = DataRequest.objects.select_for_update().get(pk=request.pk)
+    if request.org is not None and not may_publish(actor, request.org):
+        raise PermissionDenied("只有该单位的数据发布人可以答复此需求。")
+    if request.org is None and not (
+        is_platform_admin(actor) or Membership.objects.filter(user=actor, role=Role.DATA_PUBLISHER).exists()
+    ):
+        raise PermissionDenied("只有数据发布人可以答复数据需求。")
+    if not reply.strip():
+        raise ApplicationError("comment_required", "请填写答复。", field="reply")
+    before = request.status
+    request.status = DataRequest.Status.ANSWERED
+    request.reply = reply.strip()
+    request.dataset = dataset
+    request.replied_by = actor
+    request.replied_at = timezone.now()
+    request.save()
+    audit_log(
+        actor=actor,
+        action="data_request.reply",
+        obj=request,
+        org_code=request.org.code if request.org else "",
+        from_state=before,
+        to_state=request.status,
+    )
+    return request

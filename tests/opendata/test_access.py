@@ -1,0 +1,94 @@
+"""有条件开放: files are closed until the agency approves an application; the applicant's code opens them."""
+
+import pytest
+
+from gongkai.core.errors import ApplicationError, PermissionDenied
+from gongkai.opendata import selectors, services
+from gongkai.opendata.models import AccessApplication, Resource
+from tests.factories import PASSWORD
+from tests.opendata.conftest import CSV_TEXT, make_dataset
+
+APPLICANT = {
+    "applicant_name": "李四",
+    "applicant_org": "某研究院",
+    "phone": "13800000000",
+    "email": "",
+    "purpose": "交通规划研究使用",
+}
+
+
+@pytest.fixture
+def conditional(agency):
+    ds = make_dataset(agency, open_type="conditional")
+    services.resource_create(
+        actor=agency.publisher, dataset=ds, name="线路表", upload_name="lines.csv", data=CSV_TEXT.encode()
+    )
+    return ds
+
+
+def test_files_are_closed_to_the_public_but_open_to_staff(client, agency, conditional):
+    resource = Resource.objects.get()
+    base = f"/dataset/bus-lines/resource/{resource.pk}/"
+    assert client.get("/dataset/bus-lines/").status_code == 200  # metadata stays public
+    assert client.get(base + f"download/{resource.filename}").status_code == 403
+    assert client.get(base + "preview/").status_code == 403
+    assert client.get(base + "table.csv").status_code == 403
+    response = client.get("/api/3/action/datastore_search", {"resource_id": resource.pk})
+    assert response.status_code == 403 and response.json()["error"]["__type"] == "Authorization Error"
+    client.login(username=agency.staff.username, password=PASSWORD)
+    assert client.get(base + "preview/").status_code == 200
+
+
+def test_application_flow(client, agency, other, conditional):
+    response = client.post("/dataset/bus-lines/apply/", {**APPLICANT, "purpose": ""})
+    assert response.status_code == 400 and "数据用途" in response.content.decode()
+    response = client.post("/dataset/bus-lines/apply/", APPLICANT)
+    assert response.status_code == 200
+    code = response.context["code"]
+    application = AccessApplication.objects.get()
+    assert code not in application.code_hash and application.status == "pending"
+    # Pending: the code does not open anything yet.
+    client.post("/dataset/bus-lines/access/", {"code": code})
+    resource = Resource.objects.get()
+    assert client.get(f"/dataset/bus-lines/resource/{resource.pk}/preview/").status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.access_decide(actor=other.publisher, application=application, approve=True)
+    with pytest.raises(PermissionDenied):
+        services.access_decide(actor=agency.staff, application=application, approve=True)
+    with pytest.raises(ApplicationError):
+        services.access_decide(actor=agency.publisher, application=application, approve=False)
+    services.access_decide(actor=agency.publisher, application=application, approve=True)
+    client.post("/dataset/bus-lines/access/", {"code": "wrong"})
+    assert client.get(f"/dataset/bus-lines/resource/{resource.pk}/preview/").status_code == 403
+    client.post("/dataset/bus-lines/access/", {"code": code})
+    assert client.get(f"/dataset/bus-lines/resource/{resource.pk}/preview/").status_code == 200
+    assert (
+        client.get(f"/dataset/bus-lines/resource/{resource.pk}/download/{resource.filename}").status_code
+        == 200
+    )
+
+
+def test_unconditional_dataset_needs_no_application(agency):
+    ds = make_dataset(agency)
+    with pytest.raises(ApplicationError):
+        services.access_apply(dataset=ds, **APPLICANT)
+    assert selectors.may_access_data(None, ds)
+
+
+def test_staff_applications_page(client, agency, other, conditional):
+    application, _ = services.access_apply(dataset=conditional, **APPLICANT)
+    client.login(username=other.publisher.username, password=PASSWORD)
+    assert "李四" not in client.get("/staff/opendata/applications/").content.decode()
+    assert (
+        client.post(
+            f"/staff/opendata/applications/{application.pk}/decide/", {"decision": "approve"}
+        ).status_code
+        == 404
+    )
+    client.login(username=agency.publisher.username, password=PASSWORD)
+    assert "李四" in client.get("/staff/opendata/applications/").content.decode()
+    client.post(
+        f"/staff/opendata/applications/{application.pk}/decide/", {"decision": "reject", "reply": "用途不符"}
+    )
+    application.refresh_from_db()
+    assert application.status == "rejected" and application.reply == "用途不符"
