@@ -1,3 +1,18 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from gongkai.participation.views import consultations, public
+
+app_name = "participation"
+
+urlpatterns = [
+    path("messages/", public.message_list, name="list"),
+    path("messages/write/", public.write_choose, name="write_choose"),
+    path("messages/write/<str:org_code>/", public.write, name="write"),
+    path("messages/track/", public.track, name="track"),
+    path("messages/track/<str:tracking_no>/", public.track_detail, name="track_detail"),
+    path("messages/track/<str:tracking_no>/rate/", public.rate, name="rate"),
+    path("messages/org/<str:org_code>/", public.org_message_list, name="org_list"),
+    path("messages/<str:tracking_no>/", public.message_detail, name="detail"),
+    path("consultations/", consultations.public_list, name="consultations"),
+    path("consultations/<int:pk>/", consultations.public_detail, name="consultation"),
+]

@@ -1,3 +1,18 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from gongkai.participation.views import consultations, staff
+
+app_name = "participation_staff"
+
+urlpatterns = [
+    path("", staff.inbox, name="inbox"),
+    path("consultations/", consultations.staff_list, name="consultations"),
+    path("consultations/<int:pk>/", consultations.staff_detail, name="consultation"),
+    path("consultations/<int:pk>/close/", consultations.staff_close, name="consultation_close"),
+    path("consultations/<int:pk>/report.docx", consultations.staff_report, name="consultation_report"),
+    path(
+        "consultations/<int:pk>/comments/<int:comment_id>/", consultations.staff_decide, name="comment_decide"
+    ),
+    path("<int:pk>/", staff.detail, name="detail"),
+    path("<int:pk>/<str:action>/", staff.act, name="act"),
+]

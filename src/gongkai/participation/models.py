@@ -1,0 +1,227 @@
+"""政民互动 / 12345 messages (R-INT-2): the message, its history (events) and the deployment's time limits."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from gongkai.participation import clock as clock_rules
+from gongkai.participation import consultation_rules, workflow
+
+
+def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
+    return list(labels.items())
+
+
+CATEGORY_CHOICES = [(c, c) for c in workflow.CATEGORIES]
+
+
+class CategoryLimit(models.Model):
+    """A category's reply limit in working days (deployment data, `gongkai messages sla set`)."""
+
+    category = models.CharField("类别", max_length=8, choices=CATEGORY_CHOICES, unique=True)
+    working_days = models.PositiveSmallIntegerField("办理时限（工作日）")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "办理时限"
+        verbose_name_plural = "办理时限"
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.working_days}"
+
+
+class Message(models.Model):
+    tracking_no = models.CharField("编号", max_length=40, unique=True)
+    query_code_hash = models.CharField(max_length=200, blank=True)
+    external_id = models.CharField("外部编号", max_length=200, blank=True)
+    # sha256 of the imported line's content (re-importing the same line changes nothing).
+    source_hash = models.CharField(max_length=64, blank=True)
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="收件机关"
+    )
+    holder_org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="承办机关"
+    )
+    channel = models.CharField("渠道", max_length=100)
+    category = models.CharField("类别", max_length=8, choices=CATEGORY_CHOICES)
+    subject = models.CharField("标题", max_length=200)
+    body = models.TextField("内容")
+    body_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    public_consent = models.BooleanField("同意公开", default=False)
+    received_on = models.DateField("收到日期")
+    limit_days = models.PositiveSmallIntegerField("办理时限（工作日）")
+    status = models.CharField(
+        "状态", max_length=16, choices=_choices(workflow.STATUS_LABELS), default=workflow.RECEIVED
+    )
+    round = models.PositiveSmallIntegerField("办理轮次", default=1)
+    due_on = models.DateField("办理期限", null=True, blank=True)
+    replied_on = models.DateField("回复日期", null=True, blank=True)
+    first_replied_on = models.DateField("首次回复日期", null=True, blank=True)
+    reply_text = models.TextField("回复内容", blank=True)
+    closed_on = models.DateField("办结日期", null=True, blank=True)
+    rating = models.CharField("评价", max_length=24, choices=_choices(workflow.RATINGS), blank=True)
+    rated_on = models.DateField("评价日期", null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)
+    not_accepted_reason = models.TextField("不予受理理由", blank=True)
+    writer_name = models.CharField("姓名", max_length=50, blank=True)
+    writer_phone = models.CharField("电话", max_length=30, blank=True)
+    writer_email = models.EmailField("电子邮箱", blank=True)
+    writer_id_number = models.CharField("证件号码", max_length=30, blank=True)
+    writer_address = models.CharField("地址", max_length=200, blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = "留言"
+        verbose_name_plural = "留言"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="participation_message_uniq_external_id",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=list(workflow.STATUS_LABELS)),
+                name="participation_message_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["holder_org", "status"]), models.Index(fields=["org", "received_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_no} {self.subject}"
+
+    @property
+    def status_label(self) -> str:
+        return workflow.STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in workflow.ACTIVE
+
+    @property
+    def reply_is_public(self) -> bool:
+        return workflow.replies_public(consent=self.public_consent, category=self.category)
+
+    @property
+    def rating_label(self) -> str:
+        return workflow.RATINGS.get(self.rating, "")
+
+
+class MessageEvent(models.Model):
+    """One step of a message's history (append-only). The clock events are those of `clock.py`; `accepted` and
+    `supervised` are history only."""
+
+    class Type(models.TextChoices):
+        ACCEPTED = "accepted", "受理"
+        NOT_ACCEPTED = clock_rules.NOT_ACCEPTED, "不予受理"
+        TRANSFERRED = clock_rules.TRANSFERRED, "转办"
+        SENT_BACK = clock_rules.SENT_BACK, "退回"
+        EXTENSION = clock_rules.EXTENSION, "延期"
+        REPLIED = clock_rules.REPLIED, "回复"
+        CLOSED = clock_rules.CLOSED, "办结"
+        RATED = clock_rules.RATED, "评价"
+        REOPENED = clock_rules.REOPENED, "重办"
+        SUPERVISED = "supervised", "督办"
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField("事项", max_length=16, choices=Type.choices)
+    on = models.DateField("日期")
+    from_org = models.ForeignKey(
+        "orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_org = models.ForeignKey(
+        "orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    working_days = models.PositiveSmallIntegerField("工作日数", null=True, blank=True)
+    rating = models.CharField("评价", max_length=24, choices=_choices(workflow.RATINGS), blank=True)
+    text = models.TextField("说明", blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.get_type_display()}"
+
+    def as_rule_event(self) -> clock_rules.Event:
+        return clock_rules.Event(self.type, self.on, self.working_days)
+
+
+class MessageQueryFailure(models.Model):
+    """A wrong tracking number / query code pair, counted in the database so throttling holds across servers."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    tracking_no = models.CharField(max_length=40, db_index=True)
+    address = models.CharField(max_length=64, db_index=True)
+
+
+class Consultation(models.Model):
+    """意见征集 on a draft (R-INT-1)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "征集中"
+        CLOSED = "closed", "已结束"
+
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="机关"
+    )
+    title = models.CharField("标题", max_length=200)
+    draft_text = models.TextField("草案全文")
+    explanation = models.TextField("起草说明")
+    how_to_comment = models.TextField("意见提交方式", blank=True)
+    opens_on = models.DateField("开始日期")
+    closes_on = models.DateField("截止日期")
+    short_reason = models.TextField("期限少于30日的理由", blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_on", "-id"]
+        verbose_name = "意见征集"
+        verbose_name_plural = "意见征集"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="participation_consultation_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Comment(models.Model):
+    """One public comment on a consultation and the agency's decision on it."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="comments")
+    body = models.TextField("意见")
+    name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("电话", max_length=30, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    decision = models.CharField(
+        "处理结果", max_length=16, choices=list(consultation_rules.DECISION_LABELS.items()), blank=True
+    )
+    reason = models.TextField("理由", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        verbose_name = "意见"
+        verbose_name_plural = "意见"
+
+    def __str__(self) -> str:
+        return self.body[:30]

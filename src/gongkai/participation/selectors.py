@@ -1,0 +1,311 @@
+"""Reads of the participation app (messages), already filtered by what the asking user may see.
+
+`get_message_for_staff(user, pk)` is the one road to a message in the back office: message handlers of the agency
+holding it and platform admins; anyone else gets a 404. The writer's road is `get_message_for_writer` (tracking
+number + query code, throttled in the database; one answer for a wrong code and an unknown number). Public reads
+(`public_messages`, `get_public_message`) return only answered messages whose reply may be published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from gongkai.core.errors import ApplicationError
+from gongkai.core.workdays import get_schedule
+from gongkai.core.workdays_rules import YearNotLoaded
+from gongkai.orgs.models import Organization, Role
+from gongkai.orgs.selectors import is_platform_admin, orgs_with_role
+from gongkai.participation import clock as clock_rules
+from gongkai.participation import conf, services, workflow
+from gongkai.participation.documents import adoption_report_docx
+from gongkai.participation.models import Comment, Consultation, Message, MessageEvent, MessageQueryFailure
+
+# ---------------------------------------------------------------- staff: the one road
+
+
+def message_orgs_for_staff(user: Any) -> QuerySet[Organization]:
+    if is_platform_admin(user):
+        return Organization.objects.all()
+    return orgs_with_role(user, Role.MESSAGE_HANDLER)
+
+
+def get_message_for_staff(user: Any, pk: int) -> Message:
+    """The one permission-checking road to a message (Http404 for a message another agency holds)."""
+    message = Message.objects.select_related("org", "holder_org").filter(pk=pk).first()
+    if message is None:
+        raise Http404
+    if not (
+        is_platform_admin(user) or message_orgs_for_staff(user).filter(pk=message.holder_org_id).exists()
+    ):
+        raise Http404
+    return message
+
+
+def messages_for_staff(
+    user: Any, *, org: Organization | None = None, status: str = "", q: str = ""
+) -> QuerySet[Message]:
+    qs = Message.objects.filter(holder_org__in=message_orgs_for_staff(user)).select_related(
+        "org", "holder_org"
+    )
+    if org is not None:
+        qs = qs.filter(holder_org=org)
+    if status:
+        qs = qs.filter(status=status)
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(tracking_no__icontains=q) | Q(subject__icontains=q))
+    return qs.order_by("-received_on", "-id")
+
+
+def available_actions(user: Any, message: Message) -> list[workflow.Transition]:
+    return workflow.available_actions(message.status, services.actor_roles(user, message))
+
+
+def message_history(message: Message) -> QuerySet[MessageEvent]:
+    return (
+        MessageEvent.objects.filter(message=message)
+        .select_related("from_org", "to_org", "actor")
+        .order_by("on", "id")
+    )
+
+
+@dataclass(frozen=True)
+class ClockView:
+    clock: clock_rules.Clock | None
+    error: str = ""
+
+
+def message_clock(message: Message) -> ClockView:
+    """The clock with its derivation; an error message instead when the calendar year is not loaded."""
+    try:
+        return ClockView(services.compute_clock(message))
+    except YearNotLoaded as exc:
+        return ClockView(None, f"{exc.year}年的工作日安排尚未载入，无法计算期限。")
+    except ApplicationError as exc:
+        return ClockView(None, exc.message)
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    message: Message
+    state: str  # overdue | due_soon | running | unknown
+    due_on: date | None
+
+
+def deadline_rows(messages: QuerySet[Message], *, today: date | None = None) -> list[DeadlineRow]:
+    """Every message still to be answered (待受理, 办理中) with its deadline state as of `today`."""
+    today = today or timezone.localdate()
+    schedule = get_schedule()
+    within = conf.due_soon_working_days()
+    rows: list[DeadlineRow] = []
+    for message in messages.filter(status__in=workflow.ACTIVE).select_related("org", "holder_org"):
+        due = message.due_on
+        if due is None:
+            rows.append(DeadlineRow(message, "unknown", None))
+            continue
+        if today > due:
+            state = "overdue"
+        else:
+            try:
+                soon = clock_rules.due_soon(schedule, due_on=due, as_of=today, within=within)
+            except YearNotLoaded:
+                soon = False
+            state = "due_soon" if soon else "running"
+        rows.append(DeadlineRow(message, state, due))
+    rows.sort(key=lambda r: (r.due_on or date.max, r.message.pk))
+    return rows
+
+
+def messages_due_soon(user: Any, *, today: date | None = None) -> list[DeadlineRow]:
+    return [r for r in deadline_rows(messages_for_staff(user), today=today) if r.state == "due_soon"]
+
+
+def messages_overdue(user: Any, *, today: date | None = None) -> list[DeadlineRow]:
+    return [r for r in deadline_rows(messages_for_staff(user), today=today) if r.state == "overdue"]
+
+
+# ---------------------------------------------------------------- R-WEB-1 互动回应差
+
+
+def unanswered_over_three_months(
+    org: Organization | None = None, as_of: date | None = None
+) -> QuerySet[Message]:
+    """R-WEB-1: valid messages (not 不予受理) received within the year before `as_of` that were unanswered for more
+    than three months — no reply yet and received more than three months ago, or first replied more than three
+    months after receipt. Channels of 网上信访、纪检举报、访谈、调查 do not count. `org`: messages the agency received
+    or holds."""
+    as_of = as_of or timezone.localdate()
+    year_ago = clock_rules.add_months(as_of, -12)
+    three_ago = clock_rules.add_months(as_of, -3)
+    qs = Message.objects.exclude(status=workflow.NOT_ACCEPTED).filter(
+        received_on__gt=year_ago, received_on__lte=as_of
+    )
+    for word in clock_rules.EXCLUDED_CHANNEL_WORDS:
+        qs = qs.exclude(channel__contains=word)
+    if org is not None:
+        qs = qs.filter(Q(org=org) | Q(holder_org=org))
+    candidates = qs.filter(
+        Q(first_replied_on__isnull=True, received_on__lt=three_ago) | Q(first_replied_on__isnull=False)
+    ).select_related("org", "holder_org")
+    late_ids = [
+        m.pk
+        for m in candidates
+        if (m.first_replied_on is None or m.first_replied_on > clock_rules.add_months(m.received_on, 3))
+        and clock_rules.add_months(m.received_on, 3) < as_of
+    ]
+    return (
+        Message.objects.filter(pk__in=late_ids)
+        .select_related("org", "holder_org")
+        .order_by("received_on", "id")
+    )
+
+
+# ---------------------------------------------------------------- the writer's road
+
+_DUMMY_HASH: list[str] = []
+
+
+def normalize_tracking_no(raw: str) -> str:
+    return "".join((raw or "").split()).upper()[:40]
+
+
+def _query_blocked(tracking_no: str, address: str) -> bool:
+    since = timezone.now() - timedelta(seconds=conf.query_window_seconds())
+    recent = MessageQueryFailure.objects.filter(at__gte=since)
+    limit = conf.query_max_failures()
+    return (
+        recent.filter(tracking_no=tracking_no).count() >= limit
+        or recent.filter(address=address[:64]).count() >= limit * 4
+    )
+
+
+def get_message_for_writer(*, tracking_no: str, query_code: str, address: str) -> Message:
+    """Tracking number + query code. A wrong code and an unknown number answer the same (`query_failed`) after the
+    same hashing work; failures are counted in the database and too many give `query_blocked`."""
+    number = normalize_tracking_no(tracking_no)
+    if _query_blocked(number, address):
+        raise ApplicationError("query_blocked", "查询失败次数过多，请 15 分钟后再试。")
+    code = "".join((query_code or "").split()).upper()
+    message = Message.objects.select_related("org", "holder_org").filter(tracking_no=number).first()
+    if message is not None and message.query_code_hash:
+        ok = check_password(code, message.query_code_hash)
+    else:
+        if not _DUMMY_HASH:
+            _DUMMY_HASH.append(make_password("gongkai-message-dummy"))
+        check_password(code, _DUMMY_HASH[0])
+        ok = False
+    if not ok or message is None:
+        MessageQueryFailure.objects.create(tracking_no=number, address=address[:64])
+        MessageQueryFailure.objects.filter(at__lt=timezone.now() - timedelta(days=1)).delete()
+        raise ApplicationError("query_failed", "留言编号或查询码不正确。")
+    return message
+
+
+def get_message_for_session(*, tracking_no: str, allowed: list[int]) -> Message:
+    found = (
+        Message.objects.select_related("org", "holder_org")
+        .filter(tracking_no=normalize_tracking_no(tracking_no))
+        .first()
+    )
+    if found is None or found.pk not in allowed:
+        raise Http404
+    return found
+
+
+def writer_history(message: Message) -> list[dict[str, Any]]:
+    """The history as the writer sees it: steps and agencies, never staff names."""
+    return [
+        {
+            "on": e.on,
+            "label": e.get_type_display(),
+            "to_org": e.to_org.name if e.to_org else "",
+            "rating": workflow.RATINGS.get(e.rating, ""),
+        }
+        for e in message_history(message)
+        if e.type != MessageEvent.Type.SUPERVISED
+    ]
+
+
+# ---------------------------------------------------------------- public
+
+
+def orgs_accepting_messages() -> QuerySet[Organization]:
+    return Organization.objects.filter(is_active=True).order_by("sort_order", "code")
+
+
+def public_messages(org: Organization | None = None) -> QuerySet[Message]:
+    """Answered messages whose reply may be published (consent, not a 举报), newest reply first. Fields the
+    public pages may show only: never the writer's personal data."""
+    qs = (
+        Message.objects.filter(
+            status__in=[workflow.REPLIED, workflow.CLOSED], public_consent=True, replied_on__isnull=False
+        )
+        .exclude(category="举报")
+        .select_related("org", "holder_org")
+        .only(
+            "id",
+            "tracking_no",
+            "subject",
+            "body",
+            "category",
+            "channel",
+            "received_on",
+            "replied_on",
+            "reply_text",
+            "status",
+            "public_consent",
+            "org__name",
+            "org__code",
+            "holder_org__name",
+            "holder_org__code",
+        )
+    )
+    if org is not None:
+        qs = qs.filter(Q(org=org) | Q(holder_org=org))
+    return qs.order_by("-replied_on", "-id")
+
+
+def get_public_message(tracking_no: str) -> Message:
+    message = public_messages().filter(tracking_no=normalize_tracking_no(tracking_no)).first()
+    if message is None:
+        raise Http404
+    return message
+
+
+# ---------------------------------------------------------------- 意见征集 (R-INT-1)
+
+
+def consultation_orgs_for_staff(user: Any) -> QuerySet[Organization]:
+    if is_platform_admin(user):
+        return Organization.objects.all()
+    return orgs_with_role(user, *services.CONSULTATION_ROLES)
+
+
+def get_consultation_for_staff(user: Any, pk: int) -> Consultation:
+    """The one road to a consultation in the back office (Http404 for another agency's)."""
+    consultation = Consultation.objects.select_related("org").filter(pk=pk).first()
+    if consultation is None or not consultation_orgs_for_staff(user).filter(pk=consultation.org_id).exists():
+        raise Http404
+    return consultation
+
+
+def consultation_comments(consultation: Consultation) -> list[Comment]:
+    return list(Comment.objects.filter(consultation=consultation).order_by("submitted_at", "id"))
+
+
+def adoption_report(consultation: Consultation) -> bytes:
+    return adoption_report_docx(consultation, consultation_comments(consultation))
+
+
+def consultations_public() -> QuerySet[Consultation]:
+    return Consultation.objects.select_related("org").order_by("-opens_on", "-id")

@@ -1,0 +1,661 @@
+"""Every write of the participation app (messages). Keyword-only, typed, one transaction, one audit entry.
+
+`message_transition` is the only way a message's status changes (workflow.TRANSITIONS); it appends the history
+event, recomputes the clock fields (`due_on`, rounds) from the events, and logs the action. Personal data of the
+writer never goes into the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from gongkai.core.audit import audit_log
+from gongkai.core.errors import ApplicationError, PermissionDenied
+from gongkai.core.outbox import outbox_enqueue
+from gongkai.core.ratelimit import over_limit
+from gongkai.core.workdays import get_schedule
+from gongkai.core.workdays_rules import YearNotLoaded
+from gongkai.orgs.models import Organization, Role
+from gongkai.orgs.selectors import is_platform_admin, user_roles
+from gongkai.participation import clock as clock_rules
+from gongkai.participation import conf, consultation_rules, workflow
+from gongkai.participation.models import CategoryLimit, Comment, Consultation, Message, MessageEvent
+
+QUERY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+QUERY_CODE_LENGTH = 10
+DUPLICATE_WINDOW_SECONDS = 60
+
+
+def query_code_make() -> str:
+    return "".join(secrets.choice(QUERY_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+# ---------------------------------------------------------------- time limits (deployment data)
+
+
+def category_limit(category: str) -> int:
+    row = CategoryLimit.objects.filter(category=category).first()
+    if row is not None:
+        return row.working_days
+    return clock_rules.DEFAULT_LIMITS[category]
+
+
+def category_limits() -> dict[str, int]:
+    limits = dict(clock_rules.DEFAULT_LIMITS)
+    limits.update(dict(CategoryLimit.objects.values_list("category", "working_days")))
+    return limits
+
+
+@transaction.atomic
+def sla_set(*, actor: Any, category: str, working_days: int) -> CategoryLimit:
+    """Set a category's reply limit. Applies to messages received from now on (a message keeps its limit)."""
+    if category not in workflow.CATEGORIES:
+        raise ApplicationError(
+            "bad_category", f"类别应为{'、'.join(workflow.CATEGORIES)}之一：{category!r}。", field="category"
+        )
+    if not 1 <= working_days <= 365:
+        raise ApplicationError("bad_number", "办理时限应为 1 至 365 个工作日。", field="working_days")
+    row, _ = CategoryLimit.objects.update_or_create(
+        category=category, defaults={"working_days": working_days}
+    )
+    audit_log(
+        actor=actor, action="message.sla_set", obj=row, data={"category": category, "days": working_days}
+    )
+    return row
+
+
+# ---------------------------------------------------------------- checking text
+
+
+_SCRIPT = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style)\b|javascript:|\bon\w+\s*=", re.I)
+_WORDY = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def text_problems(*, subject: str, body: str) -> dict[str, str]:
+    """Shape problems of a message's subject and body: {field: Chinese message}."""
+    problems: dict[str, str] = {}
+    limit = conf.body_max()
+    if not subject.strip():
+        problems["subject"] = "请填写标题。"
+    elif len(subject) > 200:
+        problems["subject"] = f"标题不能超过 200 个字（现有 {len(subject)} 个）。"
+    if not body.strip():
+        problems["body"] = "请填写留言内容。"
+    elif len(body) > limit:
+        problems["body"] = f"留言内容不能超过 {limit} 个字（现有 {len(body)} 个），请精简后再提交。"
+    for name, text in (("subject", subject), ("body", body)):
+        if name in problems or not text.strip():
+            continue
+        if _SCRIPT.search(text):
+            problems[name] = "内容中不能包含网页代码（如 <script>），请用文字描述。"
+        elif not _WORDY.search(text):
+            problems[name] = "内容不能只有表情或符号，请用文字描述您的问题。"
+    return problems
+
+
+def _body_hash(subject: str, body: str) -> str:
+    """The same subject and body (whitespace folded), to whichever agency: a duplicate within a minute."""
+    normalized = "\x1f".join([" ".join(subject.split()), " ".join(body.split())])
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------- submitting
+
+
+@dataclass(frozen=True)
+class MessageData:
+    category: str
+    subject: str
+    body: str
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    public_consent: bool = False
+    channel: str = "部门信箱"
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    message: Message
+    query_code: str  # shown once, stored only as a hash
+
+
+def _allocate_tracking_no(message: Message) -> None:
+    message.tracking_no = f"{conf.tracking_prefix()}-{message.received_on.year}-{message.pk:06d}"
+    message.save(update_fields=["tracking_no"])
+
+
+def message_create_record(
+    *,
+    org: Organization,
+    channel: str,
+    category: str,
+    subject: str,
+    body: str,
+    received_on: date,
+    public_consent: bool,
+    writer: dict[str, str],
+    external_id: str = "",
+    body_hash: str = "",
+) -> tuple[Message, str]:
+    """Insert a message (inside the caller's transaction) with a fresh query code; returns (message, code)."""
+    code = query_code_make()
+    message = Message.objects.create(
+        tracking_no=f"tmp-{secrets.token_hex(8)}",
+        query_code_hash=make_password(code),
+        external_id=external_id,
+        org=org,
+        holder_org=org,
+        channel=channel,
+        category=category,
+        subject=subject,
+        body=body,
+        body_hash=body_hash,
+        public_consent=public_consent,
+        received_on=received_on,
+        limit_days=category_limit(category),
+        writer_name=writer.get("name", "")[:50],
+        writer_phone=writer.get("phone", "")[:30],
+        writer_email=writer.get("email", "")[:254],
+        writer_id_number=writer.get("id_number", "")[:30],
+        writer_address=writer.get("address", "")[:200],
+    )
+    _allocate_tracking_no(message)
+    return message, code
+
+
+@transaction.atomic
+def message_submit(*, org: Organization, data: MessageData, address: str) -> NewMessage:
+    """A message written on the public page. Throttled per client address (shared cache); the same text to the same
+    agency within a minute is refused as a duplicate."""
+    if data.category not in workflow.CATEGORIES:
+        raise ApplicationError("bad_category", "请选择留言类别。", field="category")
+    problems = text_problems(subject=data.subject, body=data.body)
+    if problems:
+        field, message_text = next(iter(problems.items()))
+        raise ApplicationError("bad_text", message_text, field=field)
+    if not data.name.strip():
+        raise ApplicationError("missing_field", "请填写姓名。", field="name")
+    if not (data.phone.strip() or data.email.strip()):
+        raise ApplicationError(
+            "missing_field", "请至少填写电话或电子邮箱中的一项，以便联系您。", field="phone"
+        )
+    limit, window = conf.submit_limit()
+    if over_limit(f"message-submit:{address}", limit=limit, window_seconds=window):
+        raise ApplicationError("too_many", "提交过于频繁，请稍后再试。您填写的内容已保留。")
+    body_hash = _body_hash(data.subject, data.body)
+    since = timezone.now() - timedelta(seconds=DUPLICATE_WINDOW_SECONDS)
+    if Message.objects.filter(body_hash=body_hash, submitted_at__gte=since).exists():
+        raise ApplicationError("duplicate", "相同内容的留言刚刚已经提交，请勿重复提交。")
+    message, code = message_create_record(
+        org=org,
+        channel=data.channel,
+        category=data.category,
+        subject=data.subject.strip(),
+        body=data.body.strip(),
+        received_on=_today(),
+        public_consent=data.public_consent,
+        writer={"name": data.name.strip(), "phone": data.phone.strip(), "email": data.email.strip()},
+        body_hash=body_hash,
+    )
+    clock_refresh(message)
+    message.save()
+    audit_log(
+        actor=None,
+        action="message.submit",
+        obj=message,
+        org_code=org.code,
+        to_state=message.status,
+        data={"category": message.category, "channel": message.channel},
+    )
+    if message.writer_email:
+        outbox_enqueue(
+            to=message.writer_email,
+            subject=f"您的留言已收到（{message.tracking_no}）",
+            body=f"您写给{org.name}的留言已收到，编号 {message.tracking_no}。请凭编号和查询码查询办理进度。",
+            ref=f"message:{message.pk}:submitted",
+        )
+    return NewMessage(message, code)
+
+
+# ---------------------------------------------------------------- the clock fields
+
+
+def message_rule_events(message: Message) -> list[clock_rules.Event]:
+    return [e.as_rule_event() for e in MessageEvent.objects.filter(message=message).order_by("on", "id")]
+
+
+def compute_clock(message: Message, events: list[clock_rules.Event] | None = None) -> clock_rules.Clock:
+    """The message's clock; raises ApplicationError for events the rules refuse, YearNotLoaded as is."""
+    try:
+        return clock_rules.compute(
+            get_schedule(),
+            received_on=message.received_on,
+            limit=message.limit_days,
+            events=message_rule_events(message) if events is None else events,
+            extension_max=conf.extension_max(),
+        )
+    except clock_rules.ClockError as exc:
+        raise ApplicationError(exc.code, exc.message) from exc
+
+
+def clock_refresh(message: Message, events: list[clock_rules.Event] | None = None) -> None:
+    """Recompute `due_on` (of the current round) from the events; None when the calendar year is not loaded."""
+    try:
+        message.due_on = compute_clock(message, events).due_on
+    except YearNotLoaded:
+        message.due_on = None
+
+
+# ---------------------------------------------------------------- transitions
+
+
+@dataclass(frozen=True)
+class ActionParams:
+    on: date | None = None
+    comment: str = ""
+    text: str = ""
+    to_org: Organization | None = None
+    working_days: int | None = None
+    rating: str = ""
+
+
+def actor_roles(actor: Any, message: Message) -> set[str]:
+    roles: set[str] = set()
+    if actor is None:
+        return roles
+    if Role.MESSAGE_HANDLER.value in user_roles(actor, message.holder_org):
+        roles.add(workflow.MESSAGE_HANDLER)
+    if is_platform_admin(actor):
+        roles.add(workflow.PLATFORM_ADMIN)
+    return roles
+
+
+def _last_event_day(message: Message) -> date:
+    last = (
+        MessageEvent.objects.filter(message=message)
+        .order_by("-on", "-id")
+        .values_list("on", flat=True)
+        .first()
+    )
+    return max(message.received_on, last) if last else message.received_on
+
+
+@transaction.atomic
+def message_transition(
+    *,
+    actor: Any,
+    message: Message,
+    action: str,
+    params: ActionParams | None = None,
+    as_writer: bool = False,
+) -> Message:
+    """Take `action` on `message` (workflow.TRANSITIONS). `as_writer`: the writer, proven by the query code, rates."""
+    params = params or ActionParams()
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    transition = workflow.transition_for(action, message.status)
+    if transition is None:
+        raise ApplicationError(
+            "bad_transition", f"当前状态（{message.status_label}）下不能{_label(action)}。"
+        )
+    roles = {workflow.WRITER} if as_writer else actor_roles(actor, message)
+    if not transition.roles & roles:
+        raise PermissionDenied()
+    comment = params.comment.strip()
+    if transition.needs_comment and not comment:
+        raise ApplicationError("missing_comment", f"{transition.label}需要填写理由。", field="comment")
+    on = params.on or _today()
+    if on > _today():
+        raise ApplicationError("bad_date", "日期不能晚于今天。", field="on")
+    if on < _last_event_day(message):
+        raise ApplicationError("bad_date", "日期不能早于收到日期或上一条办理记录。", field="on")
+    from_state = message.status
+    data = _APPLY[action](message, params, on, comment, actor)
+    if transition.target is not None:
+        message.status = transition.target
+    clock_refresh(message)
+    message.save()
+    audit_log(
+        actor=actor,
+        action=f"message.{action}",
+        obj=message,
+        org_code=message.holder_org.code,
+        from_state=from_state,
+        to_state=message.status,
+        comment=comment,
+        data=data,
+    )
+    return message
+
+
+def _label(action: str) -> str:
+    t = workflow.TRANSITIONS.get(action)
+    return t.label if t else action
+
+
+def _event(message: Message, type_: str, on: date, actor: Any, **fields: Any) -> MessageEvent:
+    return MessageEvent.objects.create(
+        message=message,
+        type=type_,
+        on=on,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        **fields,
+    )
+
+
+def _accept(message: Message, p: ActionParams, on: date, comment: str, actor: Any) -> dict[str, Any]:
+    _event(message, MessageEvent.Type.ACCEPTED, on, actor, text=comment)
+    return {"on": on.isoformat()}
+
+
+def _reject(message: Message, p: ActionParams, on: date, comment: str, actor: Any) -> dict[str, Any]:
+    message.not_accepted_reason = comment
+    _event(message, MessageEvent.Type.NOT_ACCEPTED, on, actor, text=comment)
+    return {"on": on.isoformat()}
+
+
+def _transfer(message: Message, p: ActionParams, on: date, comment: str, actor: Any) -> dict[str, Any]:
+    if p.to_org is None:
+        raise ApplicationError("missing_field", "请选择转办机关。", field="to_org")
+    if p.to_org.pk == message.holder_org_id:
+        raise ApplicationError("self_transfer", "不能转办给本机关。", field="to_org")
+    _event(
+        message,
+        MessageEvent.Type.TRANSFERRED,
+        on,
+        actor,
+        from_org=message.holder_org,
+        to_org=p.to_org,
+        text=comment,
+    )
+    data = {"from": message.holder_org.code, "to": p.to_org.code, "on": on.isoformat()}
+    message.holder_org = p.to_org
+    for email in handler_emails(p.to_org):
+        outbox_enqueue(
+            to=email,
+            subject=f"转办留言：{message.tracking_no}",
+            body=f"留言 {message.tracking_no}（{message.category}：{message.subject}）已转办贵单位，请及时受理；"
+            f"转办有误的，请在 {conf.send_back_within()} 个工作日内退回。",
+            ref=f"message:{message.pk}:transferred:{p.to_org.code}",
+        )
+    return data
+
+
+def _send_back(message: Message, p: ActionParams, on: date, comment: str, actor: Any) -> dict[str, Any]:
+    last = (
+        MessageEvent.objects.filter(message=message, type__in=["transferred", "sent_back"])
+        .order_by("-on", "-id")
+        .first()
+    )
+    if last is None or last.type != MessageEvent.Type.TRANSFERRED or last.to_org_id != message.holder_org_id:
+        raise ApplicationError("not_transferred", "这条留言不是转办来的，不能退回。")
+    try:
+        deadline = clock_rules.send_back_deadline(
+            get_schedule(), transferred_on=last.on, within=conf.send_back_within()
+        )
+    except YearNotLoaded as exc:
+        raise ApplicationError(
+            "calendar_not_loaded", f"{exc.year}年的工作日安排尚未载入，无法计算期限。"
+        ) from exc
+    if on > deadline:
+        raise ApplicationError(
+            "send_back_late",
+            f"转办有误的留言应在收到转办后 {conf.send_back_within()} 个工作日内退回（截至{deadline.isoformat()}）。",
+        )
+    assert last.from_org is not None
+    _event(
+        message,
+        MessageEvent.Type.SENT_BACK,
+        on,
+        actor,
+        from_org=message.holder_org,
+        to_org=last.from_org,
+        text=comment,
+    )
+    data = {"from": message.holder_org.code, "to": last.from_org.code, "on": on.isoformat()}
+    message.holder_org = last.from_org
+    return data
+
+
+def _extend(message: Message, p: ActionParams, on: date, comment: str, actor: Any) -> dict[str, Any]:
+    days = p.working_days or 0
+    # The clock checks the rules (1 … max, once per round, before the due date) before anything is stored.
+    events = [*message_rule_events(message), clock_rules.Event(clock_rules.EXTENSION, on, days)]
+    try:
+        compute_clock(message, events)
+    except YearNotLoaded as exc:
+        raise ApplicationError(
+            "calendar_not_loaded", f"{exc.year}年的工作日安排尚未载入，无法计算期限。"
+        ) from exc
+    _event(message, MessageEvent.Type.EXTENSION, on, actor, working_days=days, text=comment)
+    return {"working_days": days, "on": on.isoformat()}
+
+
+def _reply(message: Message, p: ActionParams, on: date, comment: str, actor: Any) -> dict[str, Any]:
+    text = p.text.strip()
+    if not text:
+        raise ApplicationError("missing_field", "请填写回复内容。", field="text")
+    message.reply_text = text
+    message.replied_on = on
+    message.first_replied_on = message.first_replied_on or on
+    _event(message, MessageEvent.Type.REPLIED, on, actor, text=text)
+    late = message.due_on is not None and on > message.due_on
+    if message.writer_email:
+        outbox_enqueue(
+            to=message.writer_email,
+            subject=f"您的留言已回复（{message.tracking_no}）",
+            body=f"您的留言（编号 {message.tracking_no}）已由{message.holder_org.name}回复，请凭编号和查询码查看。",
+            ref=f"message:{message.pk}:replied:{message.round}",
+        )
+    return {"on": on.isoformat(), "round": message.round, "due_on": _iso(message.due_on), "late": late}
+
+
+def _close(message: Message, p: ActionParams, on: date, comment: str, actor: Any) -> dict[str, Any]:
+    message.closed_on = on
+    _event(message, MessageEvent.Type.CLOSED, on, actor, text=comment)
+    return {"on": on.isoformat()}
+
+
+def _rate(message: Message, p: ActionParams, on: date, comment: str, actor: Any) -> dict[str, Any]:
+    if p.rating not in workflow.RATINGS:
+        raise ApplicationError("bad_rating", "请选择满意、基本满意或不满意。", field="rating")
+    if message.rating:
+        raise ApplicationError("already_rated", "本轮办理已经评价过。")
+    message.rating, message.rated_on = p.rating, on
+    _event(message, MessageEvent.Type.RATED, on, actor, rating=p.rating, text=comment)
+    return {"rating": p.rating, "round": message.round}
+
+
+def _reopen(message: Message, p: ActionParams, on: date, comment: str, actor: Any) -> dict[str, Any]:
+    if message.rating != workflow.UNSATISFIED:
+        raise ApplicationError("not_unsatisfied", "只有评价为“不满意”的留言才能重办。")
+    if message.reopen_count >= 1:
+        raise ApplicationError("reopened_once", "这条留言已经重办过一次，不能再次重办。")
+    _event(message, MessageEvent.Type.REOPENED, on, actor, text=comment)
+    message.reopen_count += 1
+    message.round += 1
+    message.replied_on = message.closed_on = message.rated_on = None
+    message.rating = ""
+    return {"round": message.round, "on": on.isoformat()}
+
+
+def _supervise(message: Message, p: ActionParams, on: date, comment: str, actor: Any) -> dict[str, Any]:
+    _event(message, MessageEvent.Type.SUPERVISED, on, actor, text=comment)
+    for email in handler_emails(message.holder_org):
+        outbox_enqueue(
+            to=email,
+            subject=f"督办通知：留言 {message.tracking_no}",
+            body=f"政务公开办对留言 {message.tracking_no}（{message.subject}）发出督办：{comment}",
+            ref=f"message:{message.pk}:supervised",
+        )
+    return {"on": on.isoformat()}
+
+
+def handler_emails(org: Organization) -> list[str]:
+    from gongkai.orgs.models import Membership
+
+    return sorted(
+        {
+            e
+            for e in Membership.objects.filter(org=org, role=Role.MESSAGE_HANDLER).values_list(
+                "user__email", flat=True
+            )
+            if e
+        }
+    )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+_APPLY = {
+    "accept": _accept,
+    "reject": _reject,
+    "transfer": _transfer,
+    "send_back": _send_back,
+    "extend": _extend,
+    "reply": _reply,
+    "close": _close,
+    "rate": _rate,
+    "reopen": _reopen,
+    "supervise": _supervise,
+}
+
+
+# ---------------------------------------------------------------- 意见征集 (R-INT-1)
+
+CONSULTATION_ROLES = (Role.PUBLISHER, Role.ORG_ADMIN)
+
+
+def _may_manage_consultations(actor: Any, org: Organization) -> bool:
+    return is_platform_admin(actor) or bool(user_roles(actor, org) & {r.value for r in CONSULTATION_ROLES})
+
+
+@dataclass(frozen=True)
+class ConsultationData:
+    title: str
+    draft_text: str
+    explanation: str
+    opens_on: date
+    closes_on: date
+    how_to_comment: str = ""
+    short_reason: str = ""
+
+
+@transaction.atomic
+def consultation_open(*, actor: Any, org: Organization, data: ConsultationData) -> Consultation:
+    """Publish a draft for comment. R-INT-1: draft, explanation and the period are required; a period shorter than
+    30 calendar days needs its reason."""
+    if not _may_manage_consultations(actor, org):
+        raise PermissionDenied()
+    for name, label in (("title", "标题"), ("draft_text", "草案全文"), ("explanation", "起草说明")):
+        if not str(getattr(data, name)).strip():
+            raise ApplicationError("missing_field", f"请填写{label}。", field=name)
+    problems = consultation_rules.period_problems(
+        opens_on=data.opens_on, closes_on=data.closes_on, short_reason=data.short_reason
+    )
+    if problems:
+        field, text = next(iter(problems.items()))
+        raise ApplicationError("short_period" if field == "short_reason" else "bad_period", text, field=field)
+    consultation = Consultation.objects.create(
+        org=org,
+        title=data.title.strip()[:200],
+        draft_text=data.draft_text.strip(),
+        explanation=data.explanation.strip(),
+        how_to_comment=data.how_to_comment.strip(),
+        opens_on=data.opens_on,
+        closes_on=data.closes_on,
+        short_reason=data.short_reason.strip(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_log(
+        actor=actor,
+        action="consultation.open",
+        obj=consultation,
+        org_code=org.code,
+        data={
+            "days": consultation_rules.period_days(data.opens_on, data.closes_on),
+            "short_reason": bool(consultation.short_reason),
+        },
+    )
+    return consultation
+
+
+@transaction.atomic
+def comment_submit(
+    *, consultation: Consultation, body: str, name: str = "", phone: str = "", email: str = "", address: str
+) -> Comment:
+    """A public comment, accepted while the consultation is open (opens_on ≤ today ≤ closes_on)."""
+    today = _today()
+    if (
+        consultation.status != Consultation.Status.OPEN
+        or not consultation.opens_on <= today <= consultation.closes_on
+    ):
+        raise ApplicationError("not_open", "该意见征集不在征集期内，不能提交意见。")
+    problems = text_problems(subject="意见", body=body)
+    if problems:
+        raise ApplicationError("bad_text", next(iter(problems.values())), field="body")
+    limit, window = conf.submit_limit()
+    if over_limit(f"comment-submit:{address}", limit=limit, window_seconds=window):
+        raise ApplicationError("too_many", "提交过于频繁，请稍后再试。您填写的内容已保留。")
+    comment = Comment.objects.create(
+        consultation=consultation,
+        body=body.strip(),
+        name=name.strip()[:50],
+        phone=phone.strip()[:30],
+        email=email.strip(),
+    )
+    audit_log(actor=None, action="consultation.comment", obj=comment, org_code=consultation.org.code)
+    return comment
+
+
+@transaction.atomic
+def comment_decide(*, actor: Any, comment: Comment, decision: str, reason: str = "") -> Comment:
+    """Record the decision on one comment (采纳 / 部分采纳 / 未采纳 with the reason / 不属于征求范围)."""
+    consultation = comment.consultation
+    if not _may_manage_consultations(actor, consultation.org):
+        raise PermissionDenied()
+    problems = consultation_rules.decision_problems(decision=decision, reason=reason)
+    if problems:
+        field, text = next(iter(problems.items()))
+        raise ApplicationError("bad_decision", text, field=field)
+    before = comment.decision
+    comment.decision, comment.reason = decision, reason.strip()
+    comment.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    comment.decided_at = timezone.now()
+    comment.save()
+    audit_log(
+        actor=actor,
+        action="consultation.decide",
+        obj=comment,
+        org_code=consultation.org.code,
+        from_state=before,
+        to_state=decision,
+    )
+    return comment
+
+
+@transaction.atomic
+def consultation_close(*, actor: Any, consultation: Consultation) -> Consultation:
+    if not _may_manage_consultations(actor, consultation.org):
+        raise PermissionDenied()
+    if consultation.status == Consultation.Status.CLOSED:
+        raise ApplicationError("bad_transition", "该意见征集已经结束。")
+    consultation.status = Consultation.Status.CLOSED
+    consultation.save(update_fields=["status"])
+    audit_log(actor=actor, action="consultation.close", obj=consultation, org_code=consultation.org.code)
+    return consultation

@@ -1,0 +1,189 @@
+"""意见征集 pages (R-INT-1): public list, draft with the comment form; staff list, opening form, per-comment
+decisions and the 采纳情况 report as Word. Commenters' names and contacts are never shown publicly."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gongkai.core.errors import ApplicationError
+from gongkai.core.throttle import client_address
+from gongkai.participation import consultation_rules, selectors, services
+from gongkai.participation.documents import adoption_report_title
+from gongkai.participation.forms import CommentForm, ConsultationForm, DecisionForm, apply_error
+from gongkai.participation.models import Comment, Consultation
+
+# ---------------------------------------------------------------- public
+
+
+@require_GET
+def public_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "participation/public/consultations.html",
+        {"consultations": selectors.consultations_public()[:100], "today": timezone.localdate()},
+    )
+
+
+def _public_page(
+    request: HttpRequest, c: Consultation, form: CommentForm, status: int = 200, done: bool = False
+) -> HttpResponse:
+    today = timezone.localdate()
+    return render(
+        request,
+        "participation/public/consultation.html",
+        {
+            "c": c,
+            "form": form,
+            "is_open": c.status == Consultation.Status.OPEN and c.opens_on <= today <= c.closes_on,
+            "days": consultation_rules.period_days(c.opens_on, c.closes_on),
+            "done": done,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    c = selectors.consultations_public().filter(pk=pk).first()
+    if c is None:
+        raise Http404
+    form = CommentForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.comment_submit(
+                    consultation=c,
+                    body=form.cleaned_data["body"],
+                    name=form.cleaned_data["name"],
+                    phone=form.cleaned_data["phone"],
+                    email=form.cleaned_data["email"],
+                    address=client_address(request.META),  # type: ignore[arg-type]
+                )
+            except ApplicationError as exc:
+                apply_error(form, exc)
+                return _public_page(request, c, form, status=429 if exc.code == "too_many" else 400)
+            return _public_page(request, c, CommentForm(), done=True)
+        return _public_page(request, c, form, status=400)
+    return _public_page(request, c, form)
+
+
+# ---------------------------------------------------------------- staff
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_list(request: HttpRequest) -> HttpResponse:
+    orgs = selectors.consultation_orgs_for_staff(request.user)
+    if not orgs.exists():
+        raise Http404
+    form = ConsultationForm(request.POST or None)
+    org = orgs.filter(code=request.POST.get("org") or request.GET.get("org", "")).first() or orgs.first()
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and org is not None:
+            try:
+                c = services.consultation_open(actor=request.user, org=org, data=form.data_object())
+            except ApplicationError as exc:
+                apply_error(form, exc)
+            else:
+                return redirect("participation_staff:consultation", pk=c.pk)
+    return render(
+        request,
+        "participation/staff/consultations.html",
+        {
+            "consultations": Consultation.objects.filter(org__in=orgs).select_related("org")[:200],
+            "form": form,
+            "orgs": orgs,
+            "org": org,
+        },
+        status=status,
+    )
+
+
+def _staff_page(
+    request: HttpRequest, c: Consultation, errors: dict[int, DecisionForm] | None = None, status: int = 200
+) -> HttpResponse:
+    comments = selectors.consultation_comments(c)
+    errors = errors or {}
+    return render(
+        request,
+        "participation/staff/consultation.html",
+        {
+            "c": c,
+            "rows": [
+                (
+                    cm,
+                    errors.get(cm.pk)
+                    or DecisionForm(
+                        initial={"decision": cm.decision, "reason": cm.reason}, prefix=f"c{cm.pk}"
+                    ),
+                )
+                for cm in comments
+            ],
+            "tally": consultation_rules.tally(cm.decision for cm in comments),
+            "days": consultation_rules.period_days(c.opens_on, c.closes_on),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _staff_page(request, selectors.get_consultation_for_staff(request.user, pk))
+
+
+@login_required
+@require_POST
+def staff_decide(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
+    c = selectors.get_consultation_for_staff(request.user, pk)
+    comment = Comment.objects.filter(pk=comment_id, consultation=c).first()
+    if comment is None:
+        raise Http404
+    form = DecisionForm(request.POST, prefix=f"c{comment.pk}")
+    if form.is_valid():
+        try:
+            services.comment_decide(
+                actor=request.user,
+                comment=comment,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as exc:
+            apply_error(form, exc)
+        else:
+            return redirect("participation_staff:consultation", pk=c.pk)
+    return _staff_page(request, c, {comment.pk: form}, status=400)
+
+
+@login_required
+@require_POST
+def staff_close(request: HttpRequest, pk: int) -> HttpResponse:
+    c = selectors.get_consultation_for_staff(request.user, pk)
+    try:
+        services.consultation_close(actor=request.user, consultation=c)
+    except ApplicationError:
+        pass  # already closed: the page shows it
+    return redirect("participation_staff:consultation", pk=c.pk)
+
+
+@login_required
+@require_GET
+def staff_report(request: HttpRequest, pk: int) -> HttpResponse:
+    c = selectors.get_consultation_for_staff(request.user, pk)
+    response = HttpResponse(
+        selectors.adoption_report(c),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(adoption_report_title(c))}.docx"
+    return response
