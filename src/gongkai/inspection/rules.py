@@ -25,8 +25,8 @@ MISSING_INTERPRETATION = "missing_interpretation"
 CALENDAR_MISSING = "calendar_missing"
 # Designed, not produced yet (their apps do not exist): docs/inspection.md.
 MISSING_GUIDE_ELEMENT = "missing_guide_element"  # R-WEB-4, needs a 办事指南 model
-UNANSWERED_MESSAGE = "unanswered_message"  # R-INT-2 / R-WEB-1 veto, needs the participation app
-STALE_DATASET = "stale_dataset"  # needs the opendata app
+UNANSWERED_MESSAGE = "unanswered_message"  # R-INT-2 / R-WEB-1 veto (participation app)
+STALE_DATASET = "stale_dataset"  # opendata app
 
 RULE_IDS = {
     STALE_COLUMN: "R-WEB-1",
@@ -106,11 +106,13 @@ VETO_KEY_COLUMNS = (
 VETO_STALE_COLUMNS = "stale_columns"  # ≥10 stale columns
 VETO_EMPTY_COLUMNS = "empty_columns"  # ≥5 empty columns
 VETO_HOMEPAGE = "homepage_stale"  # 首页 2 weeks without update
+VETO_UNANSWERED = "unanswered_message"  # 互动回应差: a valid message unanswered for more than 3 months
 VETO_LABELS = {
     VETO_KEY_COLUMNS: "动态要闻类和通知公告、政策文件类一级栏目不更新累计达5个以上",
     VETO_STALE_COLUMNS: "应更新而长期未更新的栏目达10个以上",
     VETO_EMPTY_COLUMNS: "空白栏目达5个以上",
     VETO_HOMEPAGE: "首页栏目超过2周未更新",
+    VETO_UNANSWERED: "互动回应差：近一年内有效留言超过3个月未回应",
 }
 KEY_COLUMNS_LIMIT = 5
 STALE_COLUMNS_LIMIT = 10
@@ -146,7 +148,13 @@ class Verdict:
     deductions: list[dict[str, object]] = field(default_factory=list)
 
 
-def vetoes(*, stale_columns: Iterable[StaleColumn], empty_columns: int, homepage_is_stale: bool) -> list[str]:
+def vetoes(
+    *,
+    stale_columns: Iterable[StaleColumn],
+    empty_columns: int,
+    homepage_is_stale: bool,
+    unanswered_messages: int = 0,
+) -> list[str]:
     """R-WEB-1 单项否决 for one agency, in a fixed order."""
     stale = list(stale_columns)
     key = sum(
@@ -164,6 +172,8 @@ def vetoes(*, stale_columns: Iterable[StaleColumn], empty_columns: int, homepage
         result.append(VETO_EMPTY_COLUMNS)
     if homepage_is_stale:
         result.append(VETO_HOMEPAGE)
+    if unanswered_messages > 0:  # R-WEB-1 互动回应差
+        result.append(VETO_UNANSWERED)
     return result
 
 
@@ -192,10 +202,14 @@ def verdict(
     homepage_is_stale: bool,
     counts: dict[str, int],
     rules: Iterable[DeductionRule],
+    unanswered_messages: int = 0,
 ) -> Verdict:
     """单项否决 → fail; else pass at ≥ 60. The score is always computed (shown beside a veto)."""
     found = vetoes(
-        stale_columns=stale_columns, empty_columns=empty_columns, homepage_is_stale=homepage_is_stale
+        stale_columns=stale_columns,
+        empty_columns=empty_columns,
+        homepage_is_stale=homepage_is_stale,
+        unanswered_messages=unanswered_messages,
     )
     points, lines = score(counts, rules)
     ok = not found and points >= PASS_SCORE

@@ -306,6 +306,44 @@ def check_interpretations(org: Organization, as_of: date, result: OrgInspection)
             )
 
 
+def check_messages(org: Organization, as_of: date, result: OrgInspection) -> None:
+    """R-INT-2 / R-WEB-1 互动回应差: valid messages unanswered for more than three months (participation app)."""
+    from gongkai.participation.selectors import unanswered_over_three_months
+
+    for message in unanswered_over_three_months(org=org, as_of=as_of):
+        holder = message.holder_org or message.org
+        if holder.pk != org.pk:
+            continue  # counted at the agency holding it
+        replied = message.first_replied_on.isoformat() if message.first_replied_on else "至今未回复"
+        result.findings.append(
+            FindingData(
+                rules.UNANSWERED_MESSAGE,
+                org,
+                f"留言“{message.subject[:40]}”（{message.tracking_no}）于 {message.received_on.isoformat()} 收到，"
+                f"超过3个月未回应（{replied}）。",
+                target=f"message:{message.pk}",
+                score_key=rules.UNANSWERED_MESSAGE,
+            )
+        )
+
+
+def check_datasets(org: Organization, as_of: date, result: OrgInspection) -> None:
+    """Open datasets whose promised update frequency has passed without a new resource (opendata app)."""
+    from gongkai.opendata.selectors import stale_datasets
+
+    for stale in stale_datasets(org=org, as_of=as_of):
+        result.findings.append(
+            FindingData(
+                rules.STALE_DATASET,
+                org,
+                f"数据集“{stale.dataset.title}”最近更新于 {stale.last_update.isoformat()}，"
+                f"按其更新频率应于 {stale.due.isoformat()} 前更新。",
+                target=f"dataset:{stale.dataset.pk}",
+                score_key=rules.STALE_DATASET,
+            )
+        )
+
+
 def word_lists() -> tuple[list[str], list[str]]:
     words = list(SensitiveWord.objects.values_list("word", "kind"))
     return (
@@ -480,6 +518,8 @@ def collect_findings(org: Organization, as_of: date) -> OrgInspection:
     check_homepage(org, as_of, result)
     check_late_publication(org, as_of, result)
     check_interpretations(org, as_of, result)
+    check_messages(org, as_of, result)
+    check_datasets(org, as_of, result)
     check_items(org, as_of, result, words=word_lists(), exempt=exempt_column_ids(), policy=mask_policy())
     return result
 

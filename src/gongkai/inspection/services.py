@@ -85,6 +85,7 @@ def _verdict(result: OrgInspection, rule_list: list[rules.DeductionRule]) -> rul
         homepage_is_stale=result.homepage_is_stale,
         counts=counts,
         rules=rule_list,
+        unanswered_messages=sum(1 for f in result.findings if f.code == rules.UNANSWERED_MESSAGE),
     )
 
 
