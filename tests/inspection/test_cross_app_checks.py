@@ -30,3 +30,29 @@ def test_vetoes_rule_counts_unanswered_messages():
         stale_columns=[], empty_columns=0, homepage_is_stale=False, unanswered_messages=1
     ) == [rules.VETO_UNANSWERED]
     assert rules.vetoes(stale_columns=[], empty_columns=0, homepage_is_stale=False) == []
+
+
+def test_stale_dataset_finding():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gongkai.opendata import services as data_services
+    from gongkai.orgs.models import Role
+    from tests.factories import make_user
+
+    agency = make_agency("ib")
+    publisher = make_user("ib_data", agency.org, Role.DATA_PUBLISHER)
+    data_services.dataset_create(
+        actor=publisher,
+        org=agency.org,
+        publish=True,
+        data=data_services.DatasetData(
+            name="monthly", title="月度统计", description="每月更新", update_frequency="monthly"
+        ),
+    )
+    today = timezone.localdate()
+    assert rules.STALE_DATASET not in [f.code for f in selectors.collect_findings(agency.org, today).findings]
+    later = selectors.collect_findings(agency.org, today + timedelta(days=40))
+    found = [f for f in later.findings if f.code == rules.STALE_DATASET]
+    assert len(found) == 1 and "月度统计" in found[0].detail
