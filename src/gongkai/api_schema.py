@@ -162,6 +162,49 @@ CATALOG_ROW = {
 }
 
 
+SEARCH_RESULT = {
+    "type": "object",
+    "required": ["query", "total", "results", "facets"],
+    "properties": {
+        "query": {"type": "string"},
+        "total": {"type": "integer", "minimum": 0},
+        "results": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": [
+                    "external_id",
+                    "index_no",
+                    "title",
+                    "doc_no",
+                    "org",
+                    "published_at",
+                    "url",
+                    "score",
+                    "snippet",
+                ],
+                "properties": {
+                    "external_id": {"type": "string"},
+                    "index_no": NULLABLE_STR,
+                    "title": {"type": "string"},
+                    "doc_no": {"type": "string"},
+                    "org": {
+                        "type": "object",
+                        "required": ["code", "name"],
+                        "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+                    },
+                    "published_at": {"type": ["string", "null"]},
+                    "url": {"type": "string"},
+                    "score": {"type": "number"},
+                    "snippet": {"type": "string"},
+                },
+            },
+        },
+        "facets": {"type": "object"},
+    },
+}
+
+
 def _param(
     name: str, schema: dict[str, Any], description: str, where: str = "query", required: bool = False
 ) -> dict[str, Any]:
@@ -219,6 +262,26 @@ def paths() -> dict[str, Any]:
                 "responses": _responses(_list_of("GazetteIssue"), 400),
             }
         },
+        "/api/v1/search": {
+            "get": {
+                "summary": "全文检索（已主动公开的政府信息）",
+                "parameters": [
+                    _param("q", {"type": "string"}, "检索词；文号、索引号可直接输入"),
+                    _param("within", {"type": "string"}, "在结果中检索"),
+                    _param("org", {"type": "string"}, "机构代码"),
+                    _param("subject", {"type": "string"}, "主题分类"),
+                    _param("genre", {"type": "string"}, "公文种类"),
+                    _param("year", {"type": "integer", "minimum": 1000, "maximum": 9999}, "发布年份"),
+                    _param("validity", {"enum": VALIDITIES}, "当前有效性"),
+                    _param("column", {"type": "integer", "minimum": 1}, "栏目编号"),
+                    _param("published_after", {"type": "string", "format": "date"}, "发布日期不早于"),
+                    _param("published_before", {"type": "string", "format": "date"}, "发布日期不晚于"),
+                    _param("sort", {"enum": ["relevance", "date"]}, "排序"),
+                    *PAGING,
+                ],
+                "responses": _responses(SEARCH_RESULT, 400),
+            }
+        },
         "/api/v1/columns": {
             "get": {
                 "summary": "栏目列表",
@@ -254,15 +317,7 @@ def paths() -> dict[str, Any]:
 
 
 def document() -> dict[str, Any]:
-    import importlib
-
     all_paths = paths()
-    # Each app that serves under /api/v1/ describes its own paths in `<app>.api.OPENAPI_PATHS`.
-    for module in ("gongkai.search.api",):
-        try:
-            all_paths.update(getattr(importlib.import_module(module), "OPENAPI_PATHS", {}))
-        except ModuleNotFoundError:
-            continue
     return {
         "openapi": "3.1.0",
         "info": {

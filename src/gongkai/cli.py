@@ -21,6 +21,14 @@ def main(argv: list[str] | None = None) -> None:
             "  calendar is-working-day D          是否工作日（yes/no）\n"
             "  import orgs|items|columns FILE     导入 JSONL\n"
             "  export items [--org CODE]          导出 JSONL\n"
+            "  search QUERY [--json] [--limit N]  全文检索；search reindex 重建检索索引\n"
+            "  foi import|export                  依申请公开记录导入导出\n"
+            "  messages import|export|sla         政民互动留言导入导出、办理时限\n"
+            "  report annual --org C --year Y     年度报告（json|docx|xlsx|html）\n"
+            "  catalog export --org C --format F  主动公开基本目录导出\n"
+            "  inspect [--org C] [--json]         网站自查\n"
+            "  token create --username U          生成 API 令牌\n"
+            "  tick                               定时任务（提醒、订阅、检查、发信）\n"
             "  以及 Django 的全部管理命令（如 createsuperuser）。\n"
         )
         if not args:

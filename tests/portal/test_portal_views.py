@@ -467,66 +467,6 @@ def test_attachment_of_unpublished_item_is_404(client, agency, media):
     assert client.get(reverse("portal:attachment", args=[999999])).status_code == 404
 
 
-# ---------------------------------------------------------------- search
-
-
-def search(client, q: str) -> str:
-    response = client.get("/search/", {"q": q})
-    assert response.status_code == 200
-    return html(response)
-
-
-@pytest.mark.parametrize(
-    "typed",
-    [
-        "示交发[2026]15号",
-        "示交发【2026】15号",
-        "示交发(2026)15号",
-        "示交发〔2026〕15号",
-        "示交发［2026］15号",
-    ],
-)
-def test_r_pub_11_search_by_doc_no_with_any_brackets(client, agency, typed):
-    publish(agency, "关于做好春运工作的通知", doc_no="示交发〔2026〕15号")
-    publish(agency, "另一份不相干的通知", doc_no="示交发〔2026〕150号")
-    page = search(client, typed)
-    assert "找到 1 条结果。" in page
-    assert "关于做好春运工作的通知" in page and "另一份不相干的通知" not in page
-
-
-def test_search_by_index_no_exactly(client, agency):
-    item = publish(agency, "按索引号查找的通知")
-    publish(agency, "另一份通知")
-    page = search(client, item.index_no)
-    assert "找到 1 条结果。" in page and "按索引号查找的通知" in page
-
-
-def test_search_by_title_word_finds_only_public_items(client, agency):
-    publish(agency, "关于春运安全的通知")
-    draft(agency, "春运草稿")
-    on_request(agency, "春运依申请文件")
-    page = search(client, "春运")
-    assert "找到 1 条结果。" in page
-    assert "关于春运安全的通知" in page and "春运草稿" not in page and "春运依申请文件" not in page
-
-
-def test_empty_search_shows_guidance(client):
-    for q in ("", "   "):
-        page = search(client, q)
-        assert "请输入标题中的词语、文号" in page
-        assert "找到" not in page
-
-
-def test_search_keeps_query_and_paginates(client, agency, monkeypatch):
-    monkeypatch.setattr(portal_views, "PAGE_SIZE", 1)
-    publish(agency, "公路通知甲")
-    publish(agency, "公路通知乙")
-    page = search(client, "公路")
-    assert 'value="公路"' in page and "找到 2 条结果。" in page
-    assert "page=2" in page
-    assert client.get("/search/", {"q": "公路", "page": "zzz"}).status_code == 200
-
-
 # ---------------------------------------------------------------- errors
 
 

@@ -15,7 +15,6 @@ urlpatterns = [
     path("orgs/<str:code>/columns/<int:pk>/atom.xml", views.ColumnAtomFeed(), name="column_atom"),
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
-    path("search/", views.search, name="search"),
     path("accessibility/large-text/", views.large_text, name="large_text"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

@@ -6,7 +6,6 @@ import mimetypes
 
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,7 +13,6 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
-from gongkai.core.docno import normalize_doc_no
 from gongkai.orgs.models import Organization
 from gongkai.orgs.selectors import org_list_public
 from gongkai.publishing import selectors
@@ -156,21 +154,6 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-@require_GET
-def search(request: HttpRequest) -> HttpResponse:
-    """Basic lookup by title words, 文号 or 索引号 (the full-text search issue replaces it)."""
-    q = request.GET.get("q", "").strip()[:200]
-    page = None
-    if q:
-        norm = normalize_doc_no(q)
-        cond = Q(index_no=q) | Q(doc_no_norm__startswith=norm)
-        for word in q.split()[:8]:
-            cond |= Q(title__icontains=word)
-        items = selectors.items_public().filter(cond).order_by("-published_at", "-id")
-        page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "portal/search.html", {"q": q, "page": page})
 
 
 @require_GET

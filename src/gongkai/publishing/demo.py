@@ -35,6 +35,7 @@ from gongkai.orgs.models import Membership, Organization, Role, User
 from gongkai.publishing import services
 from gongkai.publishing.models import Column, InfoItem, ItemRelation, ItemRevision
 from gongkai.publishing.services import ItemData
+from gongkai.search.indexing import reindex as search_reindex
 
 DEMO_PASSWORD = "Gongkai@2026demo"  # noqa: S105 - the demo's published password, printed on purpose
 ADMIN_USERNAME = "admin"
@@ -1872,5 +1873,6 @@ def load_demo(*, seed: int = 20261123, items: int = 300, today: date | None = No
             f"已载入演示数据：{summary.orgs} 个机关，{summary.users} 个用户，{summary.items} 条信息。"
         )
         summary.logins = demo_logins()
+        search_reindex()  # the demo back-dates items with queryset updates: rebuild the search index from them
     summary.seconds = time.monotonic() - started
     return summary

@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from gongkai.search import views
+
+app_name = "search"
+
+urlpatterns = [
+    path("search/", views.search_page, name="page"),
+]

@@ -1,0 +1,165 @@
+"""Folding, segmentation, query parsing and snippets: pure functions, no database."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai.search import snippets
+from gongkai.search.query import RawTerm, doc_no_candidate, lex, parse, sanitize, term_clauses
+from gongkai.search.text import MARK, Segmenter, fold, fold_with_offsets, vocabulary
+
+
+@pytest.fixture(scope="module")
+def seg() -> Segmenter:
+    return Segmenter([*vocabulary(), "冀人社"])
+
+
+# ---------------------------------------------------------------- folding
+
+
+@pytest.mark.parametrize(
+    ("typed", "folded"),
+    [
+        ("國務院辦公廳關於印發", "国务院办公厅关于印发"),
+        ("臺灣裡面", "台湾里面"),  # HK/TW variants folded too
+        ("ＡＢＣ１２３", "abc123"),  # full-width → half-width, lower case
+        ("国办发［2019］5号", "国办发〔2019〕5号"),
+        ("国办发【2019】5号", "国办发〔2019〕5号"),
+        ("国办发(2019)5号", "国办发〔2019〕5号"),
+        ("教\x00育\u200b局", "教 育局"),  # control → space, invisible removed
+        ("a\ue000b", "ab"),  # private use (the index's break token) removed from real text
+    ],
+)
+def test_fold(typed, folded):
+    assert fold(typed) == folded
+
+
+def test_fold_keeps_offsets_for_highlighting():
+    folded, offsets = fold_with_offsets("國務院")
+    assert folded == "国务院" and offsets == [0, 1, 2]
+    folded, offsets = fold_with_offsets("㈠教育")  # NFKC makes one character three
+    assert folded == "〔一〕教育" and offsets == [0, 0, 0, 1, 2]
+
+
+# ---------------------------------------------------------------- segmentation
+
+
+@pytest.mark.parametrize("word", ["最低生活保障", "行政规范性文件", "政府信息公开", "城乡居民基本医疗保险"])
+def test_vocabulary_words_stay_whole(seg, word):
+    words = seg.words_of(f"关于做好{word}工作的通知")
+    assert word in words
+
+
+def test_doc_prefix_stays_whole(seg):
+    plain = Segmenter(vocabulary())
+    assert "冀人社" not in plain.words_of("冀人社规〔2020〕3号")
+    assert "冀人社" in seg.words_of("冀人社规〔2020〕3号")
+
+
+def test_sub_words_are_indexed_at_their_offset(seg):
+    tokens = seg.analyze("市教育局发布")
+    assert ("教育局", 1, False) in tokens
+    assert ("教育", 1, True) in tokens  # inside 教育局, at its own offset
+    assert ("发布", 4, False) in tokens
+    words = [t for t in seg.analyze("最低生活保障") if t.sub]
+    assert {(t.text, t.pos) for t in words} >= {("最低", 0), ("生活", 2), ("保障", 4)}
+
+
+def test_punctuation_is_a_break_and_whitespace_is_not_counted(seg):
+    tokens = seg.analyze("教育，发展 hello  world")
+    assert [t.text for t in tokens] == ["教育", MARK, "发展", "hello", "world"]
+    assert [t.pos for t in tokens if t.text != MARK] == [0, 3, 5, 10]
+
+
+def test_analyze_never_fails_on_odd_text(seg):
+    odd = "\x00\x01😀\U0001f600 \ud800 ｛｝ NEAR(a*b) \"' 𠀀字 \u0301e" + "字" * 5000
+    tokens = seg.analyze(odd)
+    assert all(t.text == MARK or t.text.isalnum() for t in tokens)
+    assert all(len(t.text) <= 40 for t in tokens)
+
+
+# ---------------------------------------------------------------- queries
+
+
+def test_sanitize_truncates_and_cleans():
+    assert sanitize("  教育\x00局 \t 通知 ") == "教育 局 通知"
+    assert len(sanitize("字" * 10_000)) == 200
+    parsed = parse("字" * 10_000)
+    assert parsed.truncated and len(parsed.text) == 200
+
+
+def test_lex_words_phrases_and_minus():
+    assert lex('教育 "城乡 居民" -招聘 “医疗保险” -"试点"') == [
+        RawTerm("教育"),
+        RawTerm("城乡 居民", quoted=True),
+        RawTerm("招聘", negated=True),
+        RawTerm("医疗保险", quoted=True),
+        RawTerm("试点", quoted=True, negated=True),
+    ]
+    assert lex('"未闭合的引号') == [RawTerm("未闭合的引号", quoted=True)]
+    assert lex("- 单独的减号") == [RawTerm("-"), RawTerm("单独的减号")]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("国办发[2019]5号", ("exact", "国办发〔2019〕5号")),
+        ("国办发〔2019〕05号", ("exact", "国办发〔2019〕5号")),
+        ("国务院令第711号", ("exact", "国务院令第711号")),
+        ("国办发【2019】", ("prefix", "国办发〔2019〕")),
+        ("国办发(2019", ("prefix", "国办发〔2019")),
+        ("12号", None),
+        ("2019", None),
+        ("国办发", None),
+        ("教育", None),
+    ],
+)
+def test_doc_no_candidates(typed, expected):
+    assert doc_no_candidate(typed) == expected
+
+
+def test_unquoted_term_is_its_words_and_single_characters_stay_together(seg):
+    clauses = term_clauses(RawTerm("市教育局发布的通知"), seg)
+    assert [[t.text for t in c.words] for c in clauses] == [["市"], ["教育局"], ["发布"], ["通知"]]
+    clauses = term_clauses(RawTerm("第5号"), seg)
+    assert [[t.text for t in c.words] for c in clauses] == [["第", "5", "号"]]
+
+
+def test_quoted_term_is_one_phrase(seg):
+    (clause,) = term_clauses(RawTerm("最低生活保障标准", quoted=True), seg)
+    assert [t.text for t in clause.words] == ["最低生活保障", "标准"]
+    assert clause.highlight == ("最低生活保障标准",)
+
+
+def test_a_lone_stopword_is_dropped_unless_alone(seg):
+    assert [c.words[0].text for c in term_clauses(RawTerm("的"), seg)] == ["的"]
+
+
+# ---------------------------------------------------------------- snippets
+
+
+def test_snippet_escapes_then_marks():
+    html, found = snippets.snippet("<b>注意</b>：关于最低生活保障的通知", ["最低生活保障"])
+    assert found
+    assert html == "&lt;b&gt;注意&lt;/b&gt;：关于<mark>最低生活保障</mark>的通知"
+
+
+def test_snippet_marks_simplified_text_for_a_traditional_query():
+    html, found = snippets.snippet("国务院办公厅关于印发通知", ["國務院"])
+    assert found and "<mark>国务院</mark>" in html
+
+
+def test_snippet_windows_long_text_and_marks_in_original():
+    text = "甲" * 500 + "《城乡居民基本医疗保险》" + "乙" * 500
+    html, found = snippets.snippet(text, ["城乡居民基本医疗保险"])
+    assert found and html.startswith("…") and html.endswith("…")
+    assert "<mark>城乡居民基本医疗保险</mark>" in html and len(html) < 200
+
+
+def test_snippet_without_hit_is_the_beginning():
+    html, found = snippets.snippet("一二三" * 100, ["无关"])
+    assert not found and html.startswith("一二三") and html.endswith("…")
+
+
+def test_highlight_title_marks_every_hit_and_escapes():
+    assert snippets.highlight("教育<局>教育", ["教育"]) == "<mark>教育</mark>&lt;局&gt;<mark>教育</mark>"
