@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gongkai.core.middleware.ClientAddressMiddleware",
+    "gongkai.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -201,6 +203,10 @@ GONGKAI_ATTACHMENT_MAX_BYTES = int(os.environ.get("GONGKAI_ATTACHMENT_MAX_BYTES"
 # Failed logins: at most this many per username and per address within the window.
 GONGKAI_LOGIN_MAX_FAILURES = int(os.environ.get("GONGKAI_LOGIN_MAX_FAILURES", 5))
 GONGKAI_LOGIN_WINDOW_SECONDS = int(os.environ.get("GONGKAI_LOGIN_WINDOW_SECONDS", 900))
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated), e.g. "127.0.0.1".
+GONGKAI_TRUSTED_PROXIES = [
+    h.strip() for h in os.environ.get("GONGKAI_TRUSTED_PROXIES", "").split(",") if h.strip()
+]
 GONGKAI_LINKCHECK_ALLOW_HOSTS = [
     h.strip() for h in os.environ.get("GONGKAI_LINKCHECK_ALLOW_HOSTS", "").split(",") if h.strip()
 ]

@@ -1,9 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from gongkai import api_schema
 
 urlpatterns = [
+    # The admin's own login has no failure throttle: send it to the throttled staff login (same accounts).
+    path(
+        "django-admin/login/",
+        RedirectView.as_view(url="/staff/login/?next=/django-admin/", query_string=False),
+    ),
     path("django-admin/", admin.site.urls),
     path("staff/calendar/", include("gongkai.core.urls")),
     path("staff/foi/", include("gongkai.foi.urls_staff")),

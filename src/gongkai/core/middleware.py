@@ -1,0 +1,80 @@
+"""Request hygiene applied before any view runs."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+
+
+def _trusted(address: str, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
+class ClientAddressMiddleware:
+    """Behind the reverse proxy of docs/operations.md every request comes from 127.0.0.1: take the client's address
+    from X-Forwarded-For, but only when the peer is a trusted proxy (GONGKAI_TRUSTED_PROXIES), and only the last hop
+    that is not itself a trusted proxy — so that a client cannot choose its own address. Every per-client limit
+    (login failures, tracking look-ups, posting, API rates) reads REMOTE_ADDR."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.networks = [
+            ipaddress.ip_network(n.strip(), strict=False)
+            for n in settings.GONGKAI_TRUSTED_PROXIES
+            if n.strip()
+        ]
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        peer = request.META.get("REMOTE_ADDR", "")
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded and self.networks and _trusted(peer, self.networks):
+            hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+            client = peer
+            for hop in reversed(hops):
+                client = hop
+                if not _trusted(hop, self.networks):
+                    break
+            request.META["REMOTE_ADDR"] = client[:64]
+        return self.get_response(request)
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path, the query string or a form field is refused with 400: PostgreSQL text cannot hold
+    it, and no legitimate input contains one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or _has_nul(request):
+            if request.path.startswith(("/api/", "/open311/")):
+                return JsonResponse(
+                    {"error": {"code": "bad_character", "message": "请求中含有不允许的字符（NUL）。"}},
+                    status=400,
+                    json_dumps_params={"ensure_ascii": False},
+                )
+            return HttpResponseBadRequest(
+                "请求中含有不允许的字符。".encode(), content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if any("\x00" in v for values in request.GET.lists() for v in values[1]):
+        return True
+    if request.method == "POST" and request.content_type in {
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    }:
+        try:
+            return any("\x00" in v for values in request.POST.lists() for v in values[1])
+        except Exception:  # a malformed body: let the view's own parsing answer it
+            return False
+    return False
