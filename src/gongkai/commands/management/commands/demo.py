@@ -12,9 +12,11 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from gongkai.commands.management.commands.serve import gunicorn_options, run_server
 from gongkai.orgs.models import Role
+from gongkai.portal.demo_apps import demo_apps_message, load_demo_apps
 from gongkai.publishing.demo import DemoLogin, DemoSummary, load_demo
 
 DEFAULT_BIND = "127.0.0.1:8000"
@@ -77,6 +79,10 @@ class Command(BaseCommand):
         self.stderr.write("载入演示数据……")
         summary = load_demo(seed=options["seed"], items=options["items"])
         self.stderr.write(f"{summary.message}（{summary.seconds:.1f} 秒）")
+        if (
+            summary.logins
+        ):  # the demo city is there: its FOI, messages, open data … once (skipped when present)
+            self.stderr.write(demo_apps_message(load_demo_apps(today=timezone.localdate())))
         self._print_logins(summary, options["bind"])
         if options["load_only"]:
             return
