@@ -27,10 +27,15 @@ def test_nul_in_the_request_is_a_400(client, url):
         assert response.json()["error"]["code"] == "bad_character"
 
 
-def test_nul_in_a_posted_field_is_a_400(client):
+def test_nul_in_a_posted_login_is_a_failed_login_not_a_crash(client):
     response = client.post("/staff/login/", {"username": "a\x00b", "password": "x"})
+    assert response.status_code == 200
+    assert list(LoginFailure.objects.values_list("username", flat=True)) == ["ab"]
+
+
+def test_nul_in_an_api_post_is_a_400(client):
+    response = client.post("/api/3/action/package_create", {"name": "a\x00"})
     assert response.status_code == 400
-    assert not LoginFailure.objects.exists()
 
 
 def test_forwarded_address_is_believed_only_from_a_trusted_proxy(client, settings):
@@ -65,3 +70,8 @@ def test_django_admin_login_goes_through_the_throttled_staff_login(client):
     assert response.status_code == 302 and response["Location"].startswith("/staff/login/")
     response = client.post("/django-admin/login/", {"username": "root", "password": "wrong"})
     assert response.status_code == 302  # no password is checked there
+
+
+def test_nul_in_a_subscription_form_is_dropped_not_a_crash(client):
+    response = client.post("/subscribe/", {"email": "a@example.cn", "keyword": "社保\x00"})
+    assert response.status_code == 200

@@ -192,7 +192,7 @@ def test_column_pagination(client, agency, statutory, monkeypatch):
     assert 'rel="prev"' in page2 and 'rel="next"' in page2
     page3 = html(client.get(column_url(first, page=3)))
     assert re.findall(r"分页测试文件(\d)", page3) == ["0"]
-    for bad in ("abc", "0", "-1", "999", "1.5", "%00"):
+    for bad in ("abc", "0", "-1", "999", "1.5"):  # a NUL is refused earlier (tests/core/test_middleware.py)
         response = client.get(column_url(first, page=bad))
         assert response.status_code == 200, bad
         assert re.findall(r"分页测试文件(\d)", html(response)), bad

@@ -89,21 +89,64 @@ def test_self_relation_and_cycles_are_refused(agency):
     assert err.value.code == "duplicate"
 
 
-def test_cross_agency_targets_must_be_public():
+def test_cross_agency_targets_must_be_public_and_below_the_source():
+    from gongkai.orgs.models import Role
+    from tests.factories import Agency, make_org, make_user
+
     one = make_agency("x1")
-    two = make_agency("x2")
-    theirs_public = publish(two, "乙单位文件")
-    theirs_draft = draft(two, "乙单位草稿")
-    mine = draft(one, "甲单位修改乙单位文件")
+    child_org = make_org("下级局", parent=one.org)
+    two = Agency(
+        org=child_org,
+        drafter=make_user("x2_d", child_org, Role.DRAFTER),
+        reviewer=make_user("x2_r", child_org, Role.REVIEWER),
+        publisher=make_user("x2_p", child_org, Role.PUBLISHER),
+        admin=make_user("x2_a", child_org, Role.ORG_ADMIN),
+    )
+    sibling = make_agency("x3")
+    theirs_public = publish(two, "下级单位文件")
+    theirs_draft = draft(two, "下级单位草稿")
+    siblings_public = publish(sibling, "平级单位文件")
+    mine = draft(one, "上级机关修改下级机关文件")
     services.item_relation_add(actor=one.drafter, source=mine, type="amends", target=theirs_public)
     with pytest.raises(ApplicationError) as err:
         services.item_relation_add(actor=one.drafter, source=mine, type="amends", target=theirs_draft)
     assert err.value.code == "bad_target"
+    # A sibling's document cannot be amended or repealed, only interpreted.
+    with pytest.raises(ApplicationError) as err:
+        services.item_relation_add(actor=one.drafter, source=mine, type="repeals", target=siblings_public)
+    assert err.value.code == "bad_target"
+    services.item_relation_add(actor=one.drafter, source=mine, type="interprets", target=siblings_public)
     with pytest.raises(PermissionDenied):
         services.item_relation_add(actor=two.drafter, source=mine, type="interprets", target=theirs_public)
     _publish_existing(one, mine)
     theirs_public.refresh_from_db()
     assert theirs_public.validity == "amended"
+    assert InfoItem.objects.get(pk=siblings_public.pk).validity == "valid"
+
+
+def test_only_a_publisher_adds_an_immediate_effect(agency):
+    old = publish(agency, "旧")
+    new = publish(agency, "新")
+    with pytest.raises(PermissionDenied):
+        services.item_relation_add(actor=agency.drafter, source=new, type="repeals", target=old)
+    assert InfoItem.objects.get(pk=old.pk).validity == "valid"
+    services.item_relation_add(
+        actor=agency.drafter, source=new, type="interprets", target=old
+    )  # no effect: fine
+
+
+def test_validity_set_partially_invalid_is_not_a_repeal_and_no_cycles(agency):
+    x = publish(agency, "甲")
+    y = publish(agency, "乙")
+    services.item_validity_set(
+        actor=agency.publisher, item=x, validity="partially_invalid", changed_on=None, by_item=y
+    )
+    assert ItemRelation.objects.get(source=y, target=x).type == "amends"
+    with pytest.raises(ApplicationError) as err:
+        services.item_validity_set(
+            actor=agency.publisher, item=y, validity="amended", changed_on=None, by_item=x
+        )
+    assert err.value.code == "relation_cycle"
 
 
 def test_relations_of_published_items_cannot_be_removed(agency):

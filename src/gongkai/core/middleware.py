@@ -46,14 +46,19 @@ class ClientAddressMiddleware:
 
 
 class RejectNulMiddleware:
-    """A NUL character in the path, the query string or a form field is refused with 400: PostgreSQL text cannot hold
-    it, and no legitimate input contains one."""
+    """A NUL character in the path or the query string (or in an API's posted fields) is refused with 400: PostgreSQL
+    text cannot hold it, and no legitimate input contains one."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or _has_nul(request):
+        in_url = (
+            "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or _get_has_nul(request)
+        )
+        # Forms answer a NUL themselves (a field error, the rest of the input kept); APIs get a JSON 400 here.
+        in_api_body = request.path.startswith("/api/") and _post_has_nul(request)
+        if in_url or in_api_body:
             if request.path.startswith(("/api/", "/open311/")):
                 return JsonResponse(
                     {"error": {"code": "bad_character", "message": "请求中含有不允许的字符（NUL）。"}},
@@ -66,9 +71,11 @@ class RejectNulMiddleware:
         return self.get_response(request)
 
 
-def _has_nul(request: HttpRequest) -> bool:
-    if any("\x00" in v for values in request.GET.lists() for v in values[1]):
-        return True
+def _get_has_nul(request: HttpRequest) -> bool:
+    return any("\x00" in v for values in request.GET.lists() for v in values[1])
+
+
+def _post_has_nul(request: HttpRequest) -> bool:
     if request.method == "POST" and request.content_type in {
         "application/x-www-form-urlencoded",
         "multipart/form-data",

@@ -583,14 +583,29 @@ def item_validity_set(
         )
     if by_item is not None and by_item.pk == item.pk:
         raise ApplicationError("self_relation", "文件不能修改或废止自身。", field="by_item")
+    rel_type = ItemRelation.Type.REPEALS
+    if by_item is not None:
+        rel_type = (
+            ItemRelation.Type.AMENDS if validity == InfoItem.Validity.AMENDED else ItemRelation.Type.REPEALS
+        )
+        if validity == InfoItem.Validity.PARTIALLY_INVALID:
+            # 部分失效 names the document that caused it, as an amendment: never recorded as a repeal.
+            rel_type = ItemRelation.Type.AMENDS
+        # The linking document speaks for its own agency: the same authority as adding the relation there.
+        if by_item.org_id != item.org_id:
+            from gongkai.orgs.selectors import org_descendants
+
+            if item.org_id not in {o.pk for o in org_descendants(by_item.org)}:
+                raise ApplicationError(
+                    "bad_target", "修改或废止它的文件须为本机关或上级机关的文件。", field="by_item"
+                )
+        if relation_reaches(item, by_item):
+            raise ApplicationError("relation_cycle", "关联会形成循环，不能建立。", field="by_item")
     before = item.validity
     item.validity = validity
     item.validity_changed_on = changed_on or timezone.localdate()
     item.save()
     if by_item is not None:
-        rel_type = (
-            ItemRelation.Type.AMENDS if validity == InfoItem.Validity.AMENDED else ItemRelation.Type.REPEALS
-        )
         ItemRelation.objects.get_or_create(
             source=by_item,
             type=rel_type,
@@ -620,6 +635,29 @@ RELATION_EFFECTS = {
     ItemRelation.Type.REPEALS: InfoItem.Validity.REPEALED,
     ItemRelation.Type.REPLACES: InfoItem.Validity.REPEALED,
 }
+
+
+def _check_effect_authority(*, actor: Any, source: InfoItem, type: str, target: InfoItem) -> None:
+    """A relation that changes the target's validity (修改/废止/替代, R-PUB-6) must be decided by someone entitled to.
+
+    - It may reach only the source agency's own documents or those of the agencies under it (a government may repeal its
+      departments' documents; a department may not repeal a sibling's).
+    - On an already published source the effect is immediate, so only a publisher may add it; on a draft it takes effect
+      when the source has passed review and is published.
+    """
+    if type not in RELATION_EFFECTS:
+        return
+    if target.org_id != source.org_id:
+        from gongkai.orgs.selectors import org_descendants
+
+        if target.org_id not in {o.pk for o in org_descendants(source.org)}:
+            raise ApplicationError(
+                "bad_target",
+                "只能修改、废止本机关或下级机关的文件；其他机关的文件请由该机关处理。",
+                field="target",
+            )
+    if source.status == InfoItem.Status.PUBLISHED and not user_has_role(actor, source.org, Role.PUBLISHER):
+        raise PermissionDenied("已发布信息修改、废止其他文件会立即生效，只有发布人可以添加此类关联。")
 
 
 def relation_key(item: InfoItem) -> str:
@@ -661,6 +699,7 @@ def item_relation_add(*, actor: Any, source: InfoItem, type: str, target: InfoIt
         target.status == InfoItem.Status.PUBLISHED and target.disclosure == InfoItem.Disclosure.PROACTIVE
     ):
         raise ApplicationError("bad_target", "只能关联本单位的信息或其他单位已公开的信息。", field="target")
+    _check_effect_authority(actor=actor, source=source, type=type, target=target)
     if ItemRelation.objects.filter(source=source, type=type, target=target).exists():
         raise ApplicationError("duplicate", "已存在相同的关联。", field="target")
     if relation_reaches(target, source):

@@ -102,7 +102,8 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 
     if request.method == "POST":
         values = {
-            k: request.POST.get(k, "").strip()[:200] for k in ("email", "org", "column", "subject", "keyword")
+            k: request.POST.get(k, "").replace("\x00", "").strip()[:200]
+            for k in ("email", "org", "column", "subject", "keyword")
         }
         address = request.META.get("REMOTE_ADDR", "") or "unknown"
         if over_limit(f"subscribe:{address}", limit=10, window_seconds=3600):
