@@ -92,3 +92,23 @@ def test_staff_applications_page(client, agency, other, conditional):
     )
     application.refresh_from_db()
     assert application.status == "rejected" and application.reply == "用途不符"
+
+
+def test_conditional_link_urls_are_not_published(client, agency):
+    ds = make_dataset(agency, "secret-links", open_type="conditional")
+    services.resource_create(
+        actor=agency.publisher, dataset=ds, name="接口", url="https://api.example.gov.cn/x?key=S3CRET"
+    )
+    body = client.get("/api/3/action/package_show", {"id": "secret-links"}).content.decode()
+    assert "S3CRET" not in body and "/dataset/secret-links/" in body
+    resource = Resource.objects.get(dataset=ds)
+    assert "S3CRET" not in client.get("/api/3/action/resource_show", {"id": resource.pk}).content.decode()
+    assert "S3CRET" not in client.get("/catalog.ttl").content.decode()
+    open_ds = make_dataset(agency, "open-links")
+    services.resource_create(
+        actor=agency.publisher, dataset=open_ds, name="接口", url="https://api.example.gov.cn/open"
+    )
+    assert (
+        "https://api.example.gov.cn/open"
+        in client.get("/api/3/action/package_show", {"id": "open-links"}).content.decode()
+    )

@@ -105,7 +105,7 @@ def _int(data: dict[str, Any], key: str, default: int, maximum: int) -> int:
         return default
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise validation({key: "应为非负整数。"}) from None
     if number < 0:
         raise validation({key: "应为非负整数。"})
@@ -176,6 +176,9 @@ def resource_dict(request: HttpRequest, resource: Resource) -> dict[str, Any]:
                 kwargs={"name": resource.dataset.name, "pk": resource.pk, "filename": filename},
             )
         )
+    elif resource.dataset.open_type == "conditional":
+        # A 有条件开放 dataset's links are given only to approved applicants, on the platform's own page.
+        url = request.build_absolute_uri(reverse("opendata:dataset", kwargs={"name": resource.dataset.name}))
     else:
         url = resource.url
     return {

@@ -82,7 +82,8 @@ def _distribution(g: Graph, resource: Resource, dataset_node: URIRef) -> URIRef:
         g.add((checksum, RDF.type, SPDX.Checksum))
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.add((checksum, SPDX.checksumValue, Literal(resource.sha256, datatype=XSD.hexBinary)))
-    elif resource.url:
+    elif resource.url and resource.dataset.open_type != "conditional":
+        # A 有条件开放 dataset's links are not published: its landing page tells how to apply.
         g.add((node, DCAT.accessURL, URIRef(resource.url)))
     if resource.format:
         g.add((node, DCTERMS["format"], EU_FILETYPE[resource.format.upper()]))

@@ -55,7 +55,7 @@ def dataset_by_name_or_id(user: Any, key: str) -> Dataset | None:
     """The dataset a CKAN `id` names (its name, or its numeric id), if the user may see it."""
     qs = datasets_visible(user)
     found = qs.filter(name=key).first()
-    if found is None and str(key).isdigit():
+    if found is None and str(key).isascii() and str(key).isdigit() and len(str(key)) <= 18:
         found = qs.filter(pk=int(key)).first()
     return found
 

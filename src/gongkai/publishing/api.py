@@ -251,7 +251,7 @@ def items_filtered(request: HttpRequest) -> QuerySet[InfoItem]:
     if g.get("external_id"):
         ext = g["external_id"]
         # Items made on the platform are named `pk:N` (as in exports and relations).
-        if ext.startswith("pk:") and ext[3:].isdigit():
+        if ext.startswith("pk:") and ext[3:].isascii() and ext[3:].isdigit() and len(ext) <= 22:
             qs = qs.filter(pk=int(ext[3:]), external_id__isnull=True)
         else:
             qs = qs.filter(external_id=ext)

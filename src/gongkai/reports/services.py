@@ -177,6 +177,15 @@ def report_designate(*, actor: Any, report: AnnualReport, orgs: Iterable[Organiz
     chosen = [o for o in orgs if o.pk != report.org_id]
     if chosen and report.org.kind != Organization.Kind.GOVERNMENT:
         raise ApplicationError("not_government", "只有人民政府的年度报告可以汇总其他机关的数据。")
+    from gongkai.orgs.selectors import org_descendants
+
+    below = {o.pk for o in org_descendants(report.org)}
+    outside = [o.name for o in chosen if o.pk not in below]
+    if outside:
+        # Only the government's own departments and lower agencies: never another government's records.
+        raise ApplicationError(
+            "bad_org", f"只能汇总本级政府所属机关的数据：{'、'.join(outside[:5])}不属于本级政府。"
+        )
     report.included_orgs.set(chosen)
     report.save(update_fields=["updated_at"])
     audit_log(

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from gongkai.core.errors import ApplicationError
+from gongkai.core.params import int_id
 from gongkai.inspection import rules, selectors, services
 from gongkai.inspection.models import ColumnPolicy, DeductionRule, SensitiveWord
 from gongkai.orgs.selectors import is_platform_admin, orgs_for_staff
@@ -109,7 +110,7 @@ class RuleForm(forms.Form):
 def deduction_rules(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
-        rule = DeductionRule.objects.filter(pk=request.POST.get("rule", "0") or 0).first()
+        rule = DeductionRule.objects.filter(pk=int_id(request.POST, "rule")).first()
         form = RuleForm(request.POST)
         if rule is None:
             error = "扣分规则不存在。"

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.core.errors import ApplicationError
 from gongkai.core.models import AuditEntry
+from gongkai.core.params import int_id
 from gongkai.core.throttle import client_address, login_blocked, login_failure_record, login_success_record
 from gongkai.orgs.models import Role
 from gongkai.orgs.selectors import may_admin_org, orgs_for_staff, orgs_with_role, user_roles
@@ -483,7 +484,7 @@ def gazette_list(request: HttpRequest) -> HttpResponse:
 
     orgs = _gazette_orgs(request.user)
     if request.method == "POST":
-        org = orgs.filter(pk=request.POST.get("org") or 0).first()
+        org = orgs.filter(pk=int_id(request.POST, "org")).first()
         try:
             if org is None:
                 raise ApplicationError("bad_org", "请选择编印机关。")
@@ -517,7 +518,7 @@ def gazette_issue(request: HttpRequest, pk: int) -> HttpResponse:
                     raise ApplicationError("not_found", f"找不到索引号或文号为“{ref.strip()}”的已公开信息。")
                 services.gazette_entry_add(actor=request.user, issue=issue, item=item)
             elif op in {"up", "down", "remove"}:
-                entry = GazetteEntry.objects.filter(issue=issue, pk=request.POST.get("entry") or 0).first()
+                entry = GazetteEntry.objects.filter(issue=issue, pk=int_id(request.POST, "entry")).first()
                 if entry is None:
                     raise Http404
                 if op == "remove":
@@ -599,7 +600,7 @@ def cleanup_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.cleanup_publish(actor=request.user, batch=batch)
                 messages.success(request, "清理结果已公布。")
             else:
-                decision = decisions.filter(pk=request.POST.get("decision_id") or 0).first()
+                decision = decisions.filter(pk=int_id(request.POST, "decision_id")).first()
                 if decision is None:
                     raise Http404
                 services.cleanup_decide(
@@ -640,7 +641,7 @@ def budget_edit(request: HttpRequest) -> HttpResponse:
     }
     if request.method == "POST":
         try:
-            org = orgs.filter(pk=values["org"] or 0).first()
+            org = orgs.filter(pk=int_id(values, "org")).first()
             if org is None:
                 raise ApplicationError("bad_org", "请选择机关。")
             year = int(values["year"])
@@ -699,12 +700,10 @@ def standard_catalog_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("op") == "link":
-                entry = StandardCatalogEntry.objects.filter(
-                    org=org, pk=request.POST.get("entry") or 0
-                ).first()
+                entry = StandardCatalogEntry.objects.filter(org=org, pk=int_id(request.POST, "entry")).first()
                 if entry is None:
                     raise Http404
-                column = Column.objects.filter(org=org, pk=request.POST.get("column") or 0).first()
+                column = Column.objects.filter(org=org, pk=int_id(request.POST, "column")).first()
                 services.standard_catalog_link(actor=request.user, entry=entry, column=column)
                 messages.success(request, "已对应栏目。")
             else:
