@@ -226,3 +226,14 @@ def test_supervise_only_for_the_office(agency, office):
     assert login(agency.handler).post(url, {"supervise-comment": "加快"}).status_code == 403
     assert login(office).post(url, {"supervise-comment": "请加快办理"}).status_code == 302
     assert "督办" in login(office).get(reverse("participation_staff:detail", args=[m.pk])).content.decode()
+
+
+def test_personal_numbers_typed_into_a_public_message_are_masked(agency, client):
+    """R-PII-1: a writer who types an ID or mobile number into a public message does not see it published."""
+    id_no = "110101199003074477"  # a valid GB 11643 number (check character 7)
+    m, _ = make_message(agency.org, category="咨询", body=f"我的身份证{id_no}，电话13912345678，请回电。")
+    act(agency.handler, m, "accept", on=D("2025-01-27"))
+    act(agency.handler, m, "reply", on=D("2025-01-28"), text="已电话联系13912345678。")
+    page = client.get(reverse("participation:detail", args=[m.tracking_no])).content.decode()
+    assert id_no not in page and "13912345678" not in page
+    assert "110101********4477" in page  # the masked form (R-PII-3 default: first 6 and last 4)
