@@ -85,3 +85,15 @@ def test_staff_pages(client, setup):
         f"/staff/cleanup/{batch.pk}/", {"decision_id": other_decision.pk, "decision": "continue"}
     )
     assert response.status_code == 404
+
+
+def test_result_page_leaves_out_documents_withdrawn_since(client, setup):
+    admin, a, b, keep, _drop, _old, _other = setup
+    batch = services.cleanup_open(actor=admin, title="专项清理")
+    for d in batch.decisions.select_related("item"):
+        publisher = a.publisher if d.item.org_id == a.org.pk else b.publisher
+        services.cleanup_decide(actor=publisher, decision=d, value="continue")
+    services.item_transition(actor=a.publisher, item=keep, action="withdraw", comment="内容有误")
+    services.cleanup_publish(actor=admin, batch=batch)
+    page = client.get(f"/cleanup/{batch.pk}/").content.decode()
+    assert "要废止的办法" in page and "继续有效的办法" not in page

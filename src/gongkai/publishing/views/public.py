@@ -196,7 +196,15 @@ def cleanup_result(request: HttpRequest, pk: int) -> HttpResponse:
 
     batch = get_object_or_404(selectors.cleanup_batches_public(), pk=pk)
     groups = [
-        (label, list(batch.decisions.filter(decision=value).select_related("item", "item__org")))
+        (
+            label,
+            # Only documents the public may still read (one withdrawn since the batch opened is left out).
+            [
+                d
+                for d in batch.decisions.filter(decision=value).select_related("item", "item__org")
+                if d.item.is_public
+            ],
+        )
         for value, label in CleanupDecision.Decision.choices
     ]
     return render(request, "publishing/public/cleanup.html", {"batch": batch, "groups": groups})
