@@ -163,3 +163,12 @@ def test_catalog_and_gazette_endpoints(client, data):
     body = response.json()
     assert body["count"] == 1 and [i["title"] for i in body["results"][0]["items"]] == ["新办法"]
     assert client.get("/api/v1/gazette?year=abc").status_code == 400
+
+
+def test_column_list_costs_a_fixed_number_of_queries(client, data, django_assert_max_num_queries):
+    """Column paths come from one map, not a query per level per column (an N+1 otherwise)."""
+    a = data[0]
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/api/v1/columns?org={a.org.code}&page_size=100")
+    paths = [c["path"] for c in response.json()["results"]]
+    assert "法定主动公开内容/行政法规、规章和规范性文件" in paths

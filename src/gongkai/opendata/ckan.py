@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from gongkai.core.errors import ApplicationError, PermissionDenied
 from gongkai.core.ratelimit import over_limit
+from gongkai.core.throttle import client_address
 from gongkai.opendata import conf, rules, selectors, services
 from gongkai.opendata.models import Dataset, DatastoreTable, Resource
 from gongkai.orgs.models import Organization
@@ -784,7 +785,7 @@ def _token(request: HttpRequest) -> str | None:
 
 
 def client_key(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_address(request.META)
 
 
 @csrf_exempt

@@ -10,12 +10,13 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from gongkai.core.ratelimit import over_limit
+from gongkai.core.throttle import client_address
 from gongkai.orgs.models import Organization
 from gongkai.orgs.selectors import org_list_public
 from gongkai.publishing import selectors
@@ -41,7 +42,7 @@ def error_response(status: int, code: str, message: str) -> JsonResponse:
 
 
 def client_key(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_address(request.META)
 
 
 def rate_limited(request: HttpRequest) -> bool:
@@ -135,7 +136,7 @@ def column_json(request: HttpRequest, column: Column) -> dict[str, Any]:
         "id": column.pk,
         "org": column.org.code,
         "name": column.name,
-        "path": selectors.column_path_string(column),
+        "path": getattr(column, "path", None) or selectors.column_path_string(column),
         "parent_id": column.parent_id,
         "update_class": column.update_class,
         "statutory_code": column.statutory_code,
@@ -203,7 +204,13 @@ def column_list(request: HttpRequest) -> dict[str, Any]:
     org = request.GET.get("org")
     if org:
         qs = qs.filter(org__code=org.upper())
-    return paginate(request, qs, column_json)
+
+    def render(request: HttpRequest, column: Column) -> dict[str, Any]:
+        column.path = paths.get(column.pk, "")  # type: ignore[attr-defined]
+        return column_json(request, column)
+
+    paths = selectors.column_paths(qs.values("org_id").distinct())
+    return paginate(request, qs, render)
 
 
 ITEM_FILTERS = (
@@ -230,11 +237,7 @@ def items_filtered(request: HttpRequest) -> QuerySet[InfoItem]:
             raise ApiError(400, "unknown_column", "栏目不存在。")
         qs = qs.filter(columns__in=selectors.column_subtree_ids(column)).distinct()
     if g.get("subject"):
-        subject = g["subject"]
-        if "\\" in subject:
-            qs = qs.filter(subject=subject)
-        else:  # a top-level category also matches its sub-categories
-            qs = qs.filter(Q(subject=subject) | Q(subject__startswith=subject + "\\"))
+        qs = qs.filter(selectors.subject_q(g["subject"]))
     if g.get("kind"):
         if g["kind"] not in InfoItem.Kind.values:
             raise ApiError(400, "bad_kind", "kind 应为 rule、normative 或 other。")

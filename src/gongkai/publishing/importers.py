@@ -882,31 +882,6 @@ def import_items(path: Path, *, err: TextIO, actor: Any = None) -> ImportResult:
 # ---------------------------------------------------------------- items: export
 
 
-def _column_paths() -> dict[int, str]:
-    rows = {
-        pk: (parent_id, name) for pk, parent_id, name in Column.objects.values_list("pk", "parent_id", "name")
-    }
-    paths: dict[int, str] = {}
-
-    def path_of(pk: int) -> str:
-        if pk in paths:
-            return paths[pk]
-        parts = []
-        node: int | None = pk
-        seen = set()
-        while node is not None and node in rows and node not in seen:
-            seen.add(node)
-            parent_id, name = rows[node]
-            parts.append(name)
-            node = parent_id
-        paths[pk] = "/".join(reversed(parts))
-        return paths[pk]
-
-    for pk in rows:
-        path_of(pk)
-    return paths
-
-
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -962,7 +937,7 @@ def export_items(out: TextIO, *, org_code: str | None = None) -> int:
         if org is None:
             raise ApplicationError("unknown_org", f"机构代码 {org_code} 不存在。", field="org")
         items = items.filter(org=org)
-    column_paths = _column_paths()
+    column_paths = selectors.column_paths()
     count = 0
     queryset = (
         items.select_related("org")

@@ -592,13 +592,10 @@ def item_validity_set(
             # 部分失效 names the document that caused it, as an amendment: never recorded as a repeal.
             rel_type = ItemRelation.Type.AMENDS
         # The linking document speaks for its own agency: the same authority as adding the relation there.
-        if by_item.org_id != item.org_id:
-            from gongkai.orgs.selectors import org_descendants
-
-            if item.org_id not in {o.pk for o in org_descendants(by_item.org)}:
-                raise ApplicationError(
-                    "bad_target", "修改或废止它的文件须为本机关或上级机关的文件。", field="by_item"
-                )
+        if not _may_affect(by_item, item):
+            raise ApplicationError(
+                "bad_target", "修改或废止它的文件须为本机关或上级机关的文件。", field="by_item"
+            )
         if relation_reaches(item, by_item):
             raise ApplicationError("relation_cycle", "关联会形成循环，不能建立。", field="by_item")
     before = item.validity
@@ -637,6 +634,15 @@ RELATION_EFFECTS = {
 }
 
 
+def _may_affect(source: InfoItem, target: InfoItem) -> bool:
+    """R-PUB-6: a document may change the validity of its own agency's documents and those of the agencies under it."""
+    if target.org_id == source.org_id:
+        return True
+    from gongkai.orgs.selectors import org_descendants
+
+    return target.org_id in {o.pk for o in org_descendants(source.org)}
+
+
 def _check_effect_authority(*, actor: Any, source: InfoItem, type: str, target: InfoItem) -> None:
     """A relation that changes the target's validity (修改/废止/替代, R-PUB-6) must be decided by someone entitled to.
 
@@ -647,15 +653,12 @@ def _check_effect_authority(*, actor: Any, source: InfoItem, type: str, target: 
     """
     if type not in RELATION_EFFECTS:
         return
-    if target.org_id != source.org_id:
-        from gongkai.orgs.selectors import org_descendants
-
-        if target.org_id not in {o.pk for o in org_descendants(source.org)}:
-            raise ApplicationError(
-                "bad_target",
-                "只能修改、废止本机关或下级机关的文件；其他机关的文件请由该机关处理。",
-                field="target",
-            )
+    if not _may_affect(source, target):
+        raise ApplicationError(
+            "bad_target",
+            "只能修改、废止本机关或下级机关的文件；其他机关的文件请由该机关处理。",
+            field="target",
+        )
     if source.status == InfoItem.Status.PUBLISHED and not user_has_role(actor, source.org, Role.PUBLISHER):
         raise PermissionDenied("已发布信息修改、废止其他文件会立即生效，只有发布人可以添加此类关联。")
 

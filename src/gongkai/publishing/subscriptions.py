@@ -66,7 +66,7 @@ def matching_items(filters: Filters) -> QuerySet[InfoItem]:
     if filters.column:
         qs = qs.filter(columns__in=selectors.column_subtree_ids(filters.column)).distinct()
     if filters.subject:
-        qs = qs.filter(Q(subject=filters.subject) | Q(subject__startswith=filters.subject + "\\"))
+        qs = qs.filter(selectors.subject_q(filters.subject))
     if filters.keyword:
         qs = qs.filter(Q(title__icontains=filters.keyword) | Q(keywords__icontains=filters.keyword))
     return qs.order_by("-published_at", "-id")
