@@ -91,3 +91,40 @@ def test_feed_uses_the_same_filters(client, agency):
     assert atom.status_code == 200 and b"<feed" in atom.content
     assert client.get("/feeds/items.rss?org=000000000").status_code == 400
     assert client.get("/feeds/items.rss?subject=不存在").status_code == 400
+
+
+def test_unconfirmed_subscriptions_cannot_use_up_the_owners_quota(agency):
+    """Review finding: a stranger typing someone's address must not exhaust that address's quota (MAX_PER_EMAIL)."""
+    filters = subscriptions.Filters(org=agency.org)
+    for n in range(subscriptions.MAX_PER_EMAIL + 3):
+        subscriptions.subscription_create(
+            email="victim@example.cn",
+            filters=subscriptions.Filters(org=agency.org, keyword=f"词{n}"),
+            base_url="http://testserver",
+        )
+    pending = Subscription.objects.filter(email="victim@example.cn", confirmed_at__isnull=True)
+    assert pending.count() == subscriptions.MAX_PENDING_PER_EMAIL
+    # The newest pending ones are kept; the owner can still subscribe and confirm.
+    assert pending.filter(keyword=f"词{subscriptions.MAX_PER_EMAIL + 2}").exists()
+    own = subscriptions.subscription_create(
+        email="victim@example.cn", filters=filters, base_url="http://testserver"
+    )
+    assert Subscription.objects.filter(pk=own.pk).exists()
+
+
+def test_confirmed_subscriptions_count_towards_the_quota(agency):
+    for n in range(subscriptions.MAX_PER_EMAIL):
+        Subscription.objects.create(
+            email="busy@example.cn",
+            org=agency.org,
+            keyword=f"词{n}",
+            token_hash=f"h{n}",
+            confirmed_at=timezone.now(),
+        )
+    with pytest.raises(subscriptions.ApplicationError) as exc:
+        subscriptions.subscription_create(
+            email="busy@example.cn",
+            filters=subscriptions.Filters(org=agency.org),
+            base_url="http://testserver",
+        )
+    assert exc.value.code == "too_many"

@@ -24,6 +24,9 @@ from gongkai.publishing.metadata import subject_error
 from gongkai.publishing.models import Column, InfoItem, Subscription
 
 MAX_PER_EMAIL = 20
+# Unconfirmed subscriptions kept per address: a stranger can type anyone's address, so unconfirmed ones never count
+# towards MAX_PER_EMAIL (they cannot use up the owner's quota); beyond this many the oldest unconfirmed one is dropped.
+MAX_PENDING_PER_EMAIL = 5
 DIGEST_MAX_ITEMS = 50
 
 
@@ -94,8 +97,13 @@ def subscription_create(*, email: str, filters: Filters, base_url: str) -> Subsc
     except ValidationError as exc:
         raise ApplicationError("bad_email", "电子邮箱格式不正确。", field="email") from exc
     check_filters(filters)
-    if Subscription.objects.filter(email=email, unsubscribed_at__isnull=True).count() >= MAX_PER_EMAIL:
+    active = Subscription.objects.filter(email=email, unsubscribed_at__isnull=True)
+    if active.filter(confirmed_at__isnull=False).count() >= MAX_PER_EMAIL:
         raise ApplicationError("too_many", f"同一邮箱最多订阅 {MAX_PER_EMAIL} 项。", field="email")
+    pending = list(active.filter(confirmed_at__isnull=True).order_by("-created_at", "-id"))
+    for stale in pending[MAX_PENDING_PER_EMAIL - 1 :]:
+        audit_log(actor=None, action="subscription.pending_dropped", obj=stale)
+        stale.delete()
     token = secrets.token_urlsafe(24)
     sub = Subscription.objects.create(
         email=email,
