@@ -141,6 +141,23 @@ def test_track_with_code_shows_status_and_derivation(client, agency):
     assert client.__class__().get(response["Location"]).status_code == 404
 
 
+def test_query_code_reset_ends_the_sessions_that_used_the_leaked_code(client, agency):
+    request, code = _submit(client, agency)
+    leaked = client.__class__()
+    response = track(leaked, request.tracking_no, code)
+    assert response.status_code == 302
+    detail = response["Location"]
+    assert leaked.get(detail).status_code == 200
+    new_code = services.query_code_reset(actor=agency.handler, request=request)
+    # The session that looked the request up with the old code no longer sees it, nor its letter pages.
+    assert leaked.get(detail).status_code == 404
+    assert track(leaked, request.tracking_no, code).status_code == 400
+    # The applicant with the new code does.
+    fresh = client.__class__()
+    response = track(fresh, request.tracking_no, new_code)
+    assert response.status_code == 302 and fresh.get(response["Location"]).status_code == 200
+
+
 def test_wrong_code_and_unknown_number_same_answer_then_blocked(client, agency, settings):
     settings.GONGKAI_FOI_QUERY_MAX_FAILURES = 3
     request, code = _submit(client, agency)

@@ -19,6 +19,7 @@ from django.db.models import F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from gongkai.core.docno import normalize_doc_no
 from gongkai.core.errors import ApplicationError, CalendarNotLoaded
@@ -470,15 +471,30 @@ def get_request_for_applicant(
     return request  # type: ignore[return-value]  # ok implies a request
 
 
-def get_request_for_session(*, tracking_no: str, allowed: list[int]) -> Request:
-    """A request the visitor already proved with its query code in this session (`allowed`: the ids the
-    session holds); Http404 otherwise, the same for a number that does not exist."""
+def session_proof(request: Request) -> str:
+    """What a session keeps after a look-up with the query code: a keyed digest of the code's hash (never the
+    hash itself). A new query code (`services.query_code_reset`) changes it, so sessions opened with the leaked
+    code stop showing the request."""
+    return salted_hmac("gongkai.foi.track", request.query_code_hash).hexdigest()[:32]
+
+
+def get_request_for_session(*, tracking_no: str, allowed: Any) -> Request:
+    """A request the visitor already proved with its query code in this session (`allowed`: the session's
+    `[[id, proof], …]`); Http404 otherwise, the same for a number that does not exist and for a proof made
+    with a query code that has since been reset."""
     found = (
         Request.objects.select_related("org", "forwarded_from__org")
         .filter(tracking_no=throttle.normalize_tracking_no(tracking_no))
         .first()
     )
-    if found is None or found.pk not in allowed:
+    if found is None or not found.query_code_hash:
+        raise Http404
+    proofs = [
+        item[1]
+        for item in (allowed if isinstance(allowed, list) else [])
+        if isinstance(item, list | tuple) and len(item) == 2 and item[0] == found.pk
+    ]
+    if not any(isinstance(p, str) and constant_time_compare(p, session_proof(found)) for p in proofs):
         raise Http404
     return found
 

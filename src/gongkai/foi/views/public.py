@@ -30,8 +30,12 @@ def _address(request: HttpRequest) -> str:
 
 
 def _remember(request: HttpRequest, foi_request: Request) -> None:
-    seen = [pk for pk in request.session.get(_SESSION_KEY, []) if pk != foi_request.pk][-19:]
-    request.session[_SESSION_KEY] = [*seen, foi_request.pk]
+    seen = [
+        item
+        for item in request.session.get(_SESSION_KEY, [])
+        if isinstance(item, list) and len(item) == 2 and item[0] != foi_request.pk
+    ][-19:]
+    request.session[_SESSION_KEY] = [*seen, [foi_request.pk, selectors.session_proof(foi_request)]]
 
 
 def _tracked(request: HttpRequest, tracking_no: str) -> Request:
