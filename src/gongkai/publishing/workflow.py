@@ -6,7 +6,7 @@ A returned item is edited and submitted again; a withdrawn one may be republishe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from gongkai.core.statemachine import StateMachine, Transition
 
 DRAFT, SUBMITTED, RETURNED, APPROVED, PUBLISHED, WITHDRAWN = (
     "draft",
@@ -18,19 +18,8 @@ DRAFT, SUBMITTED, RETURNED, APPROVED, PUBLISHED, WITHDRAWN = (
 )
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str
-    roles: frozenset[str]
-    label: str
-    needs_comment: bool = False
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
+MACHINE: StateMachine[Transition] = StateMachine(
+    (
         Transition("submit", frozenset({DRAFT, RETURNED}), SUBMITTED, frozenset({"drafter"}), "提交审核"),
         Transition("recall", frozenset({SUBMITTED}), DRAFT, frozenset({"drafter"}), "撤回送审"),
         Transition(
@@ -53,19 +42,12 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition("republish", frozenset({WITHDRAWN}), PUBLISHED, frozenset({"publisher"}), "重新发布"),
     )
-}
+)
+TRANSITIONS = MACHINE.table
 
 # States in which the drafter may still edit the content.
 EDITABLE = frozenset({DRAFT, RETURNED})
 
 
-def transition_for(action: str, state: str) -> Transition | None:
-    """The transition `action` from `state`, or None when the table does not allow it."""
-    transition = TRANSITIONS.get(action)
-    if transition is None or state not in transition.sources:
-        return None
-    return transition
-
-
-def available_actions(state: str, roles: set[str]) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if state in t.sources and t.roles & roles]
+transition_for = MACHINE.transition_for
+available_actions = MACHINE.available

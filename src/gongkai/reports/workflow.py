@@ -8,37 +8,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gongkai.core import statemachine
+
 DRAFT, PUBLISHED, WITHDRAWN = "draft", "published", "withdrawn"
 STAFF_ROLES = frozenset({"org_admin", "foi_head", "publisher"})
 
 
 @dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str
-    label: str
-    needs_comment: bool = False
+class Transition(statemachine.Transition):
     needs_checks: bool = False
 
 
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition("publish", frozenset({DRAFT}), PUBLISHED, "发布", needs_checks=True),
-        Transition("revise", frozenset({PUBLISHED}), PUBLISHED, "更正并重新发布", True, True),
-        Transition("withdraw", frozenset({PUBLISHED}), WITHDRAWN, "撤回", needs_comment=True),
-        Transition("reopen", frozenset({WITHDRAWN}), DRAFT, "重新编辑"),
+MACHINE: statemachine.StateMachine[Transition] = statemachine.StateMachine(
+    (
+        Transition("publish", frozenset({DRAFT}), PUBLISHED, STAFF_ROLES, "发布", needs_checks=True),
+        Transition(
+            "revise",
+            frozenset({PUBLISHED}),
+            PUBLISHED,
+            STAFF_ROLES,
+            "更正并重新发布",
+            needs_comment=True,
+            needs_checks=True,
+        ),
+        Transition("withdraw", frozenset({PUBLISHED}), WITHDRAWN, STAFF_ROLES, "撤回", needs_comment=True),
+        Transition("reopen", frozenset({WITHDRAWN}), DRAFT, STAFF_ROLES, "重新编辑"),
     )
-}
-
-
-def transition_for(action: str, state: str) -> Transition | None:
-    transition = TRANSITIONS.get(action)
-    if transition is None or state not in transition.sources:
-        return None
-    return transition
+)
+TRANSITIONS = MACHINE.table
+transition_for = MACHINE.transition_for
 
 
 def available_actions(state: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if state in t.sources]
+    """Every action from `state`: who may act on a report is decided once, by the agency roles in STAFF_ROLES."""
+    return MACHINE.available(state, STAFF_ROLES)
