@@ -205,6 +205,257 @@ SEARCH_RESULT = {
 }
 
 
+# ---------------------------------------------------------------- policy records (gongkai.policy.api, issue 7 §6–§8)
+
+ORG_REF = {
+    "type": "object",
+    "required": ["code", "name"],
+    "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+}
+NULLABLE_DATETIME = {"type": ["string", "null"], "format": "date-time"}
+
+
+def _with_required(schema: dict[str, Any], *extra: str) -> dict[str, Any]:
+    """A detail shape: the list shape plus fields only the detail carries."""
+    return {**schema, "required": [*schema["required"], *extra]}
+
+
+PROPOSAL = {
+    "type": "object",
+    "required": [
+        "id",
+        "external_id",
+        "org",
+        "co_handlers",
+        "kind",
+        "number",
+        "session",
+        "proposer_type",
+        "proposer",
+        "subject",
+        "title",
+        "reply_type",
+        "reply_date",
+        "published_at",
+        "url",
+    ],
+    "properties": {
+        "id": {"type": "integer"},
+        "external_id": {"type": "string"},
+        "org": ORG_REF,
+        "co_handlers": {"type": "array", "items": ORG_REF},
+        "kind": {"enum": ["suggestion", "proposal"]},
+        "number": {"type": "integer", "minimum": 1},
+        "session": {"type": "string"},
+        "proposer_type": {"enum": ["npc_deputy", "cppcc_member", "party", "committee", "sector", "other"]},
+        "proposer": {"type": "string"},
+        "subject": {"type": "string"},
+        "title": {"type": "string"},
+        "reply_type": {"enum": ["A", "B", "C"]},
+        "reply_date": {"type": "string", "format": "date"},
+        "published_at": NULLABLE_DATETIME,
+        "url": {"type": "string"},
+        "body": {"type": "string"},
+    },
+}
+GUIDE: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "external_id", "org", "name", "version", "published_at", "url"],
+    "properties": {
+        "id": {"type": "integer"},
+        "external_id": {"type": "string"},
+        "org": ORG_REF,
+        "name": {"type": "string"},
+        "version": {"type": "integer", "minimum": 1},
+        "published_at": NULLABLE_DATETIME,
+        "url": {"type": "string"},
+    },
+}
+GUIDE_ELEMENT_KEYS = [
+    "name",
+    "basis",
+    "conditions",
+    "materials",
+    "location",
+    "handling_org",
+    "fees",
+    "hours",
+    "phone",
+    "process",
+]
+GUIDE_VERSION = {
+    "type": "object",
+    "required": [
+        "id",
+        "external_id",
+        "org",
+        "name",
+        "version",
+        "current_version",
+        "note",
+        "published_at",
+        "elements",
+        "versions",
+        "url",
+    ],
+    "properties": {
+        **GUIDE["properties"],
+        "current_version": {"type": "integer", "minimum": 1},
+        "note": {"type": "string"},
+        "elements": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["key", "label", "text"],
+                "properties": {
+                    "key": {"enum": GUIDE_ELEMENT_KEYS},
+                    "label": {"type": "string"},
+                    "text": {"type": "string"},
+                },
+            },
+        },
+        "versions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["number", "note", "published_at", "url"],
+                "properties": {
+                    "number": {"type": "integer"},
+                    "note": {"type": "string"},
+                    "published_at": NULLABLE_DATETIME,
+                    "url": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+POWER_CATEGORY_CODES = [
+    "licensing",
+    "penalty",
+    "coercion",
+    "levy",
+    "benefit",
+    "inspection",
+    "confirmation",
+    "reward",
+    "adjudication",
+    "other",
+]
+POWER_VERSION: dict[str, Any] = {
+    "type": "object",
+    "required": ["org", "version", "note", "published_at", "entry_count", "url"],
+    "properties": {
+        "org": ORG_REF,
+        "version": {"type": "integer", "minimum": 1},
+        "note": {"type": "string"},
+        "published_at": NULLABLE_DATETIME,
+        "entry_count": {"type": "integer", "minimum": 0},
+        "url": {"type": "string"},
+    },
+}
+POWER_LIST = {
+    "type": "object",
+    "required": [*POWER_VERSION["required"], "previous_version", "entries", "changes"],
+    "properties": {
+        **POWER_VERSION["properties"],
+        "previous_version": {"type": ["integer", "null"]},
+        "entries": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["key", "name", "category", "category_label", "basis", "responsible", "remarks"],
+                "properties": {
+                    "key": {"type": "string"},
+                    "name": {"type": "string"},
+                    "category": {"enum": POWER_CATEGORY_CODES},
+                    "category_label": {"type": "string"},
+                    "basis": {"type": "string"},
+                    "responsible": ORG_REF,
+                    "remarks": {"type": "string"},
+                },
+            },
+        },
+        "changes": {
+            "type": "object",
+            "required": ["added", "removed", "changed"],
+            "properties": {
+                "added": {"type": "array", "items": {"type": "string"}},
+                "removed": {"type": "array", "items": {"type": "string"}},
+                "changed": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["key", "name", "fields"],
+                        "properties": {
+                            "key": {"type": "string"},
+                            "name": {"type": "string"},
+                            "fields": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["field", "before", "after"],
+                                    "properties": {
+                                        "field": {"type": "string"},
+                                        "before": NULLABLE_STR,
+                                        "after": NULLABLE_STR,
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+POLICY_QA = {
+    "type": "object",
+    "required": ["id", "external_id", "org", "title", "question", "published_at", "url"],
+    "properties": {
+        "id": {"type": "integer"},
+        "external_id": {"type": "string"},
+        "org": ORG_REF,
+        "title": {"type": "string"},
+        "question": {"type": "string"},
+        "published_at": NULLABLE_DATETIME,
+        "url": {"type": "string"},
+        "answer": {"type": "string"},
+        "citations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["ref", "public", "validity", "item", "warning"],
+                "properties": {
+                    "ref": {"type": "string"},
+                    "public": {"type": "boolean"},
+                    "validity": {"enum": [*VALIDITIES, None]},
+                    "item": {
+                        "type": ["object", "null"],
+                        "required": ["external_id", "index_no", "title", "url"],
+                        "properties": {
+                            "external_id": {"type": "string"},
+                            "index_no": NULLABLE_STR,
+                            "title": {"type": "string"},
+                            "url": {"type": "string"},
+                        },
+                    },
+                    "replaced_by": {
+                        "type": ["object", "null"],
+                        "required": ["external_id", "title", "url"],
+                        "properties": {
+                            "external_id": {"type": "string"},
+                            "title": {"type": "string"},
+                            "url": {"type": "string"},
+                        },
+                    },
+                    "warning": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
 def _param(
     name: str, schema: dict[str, Any], description: str, where: str = "query", required: bool = False
 ) -> dict[str, Any]:
@@ -316,8 +567,77 @@ def paths() -> dict[str, Any]:
     }
 
 
+def policy_paths() -> dict[str, Any]:
+    """建议提案办理结果, 办事指南, 权责清单, 政策问答 and one 公报 issue (gongkai.policy.api)."""
+    ref = lambda name: {"$ref": f"#/components/schemas/{name}"}  # noqa: E731
+
+    def _get(summary: str, parameters: list[dict[str, Any]], responses: dict[str, Any]) -> dict[str, Any]:
+        return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
+
+    org = _param("org", {"type": "string"}, "机构代码")
+    year = _param("year", {"type": "integer", "minimum": 1949, "maximum": 2200}, "年份")
+    pk = _param("id", {"type": "integer"}, "编号", "path", True)
+    code = _param("code", {"type": "string"}, "机构代码", "path", True)
+    return {
+        "/api/v1/proposals": _get(
+            "建议提案办理结果（已公开的答复）",
+            [
+                _param("org", {"type": "string"}, "承办或协办单位代码"),
+                _param("year", {"type": "integer", "minimum": 1949, "maximum": 2200}, "答复年份"),
+                _param("kind", {"enum": ["suggestion", "proposal"]}, "建议或提案"),
+                _param("reply_type", {"enum": ["A", "B", "C"]}, "答复类型"),
+                *PAGING,
+            ],
+            _responses(_list_of("Proposal"), 400),
+        ),
+        "/api/v1/proposals/{id}": _get("建议提案答复全文", [pk], _responses(ref("ProposalDetail"), 404)),
+        "/api/v1/service-guides": _get(
+            "办事指南（已发布的当前版本）",
+            [org, _param("year", year["schema"], "当前版本的发布年份"), *PAGING],
+            _responses(_list_of("ServiceGuide"), 400),
+        ),
+        "/api/v1/service-guides/{id}": _get(
+            "办事指南当前版本（R-WEB-4 十项要素）及版本历史",
+            [pk],
+            _responses(ref("ServiceGuideVersion"), 404),
+        ),
+        "/api/v1/service-guides/{id}/versions/{number}": _get(
+            "办事指南的某一历史版本",
+            [pk, _param("number", {"type": "integer"}, "版本号", "path", True)],
+            _responses(ref("ServiceGuideVersion"), 404),
+        ),
+        "/api/v1/powers": _get(
+            "权责清单各机关已发布的版本",
+            [org, _param("year", year["schema"], "版本发布年份"), *PAGING],
+            _responses(_list_of("PowerListVersion"), 400),
+        ),
+        "/api/v1/organizations/{code}/powers": _get(
+            "机关现行权责清单（含与上一版本的差异）", [code], _responses(ref("PowerList"), 404)
+        ),
+        "/api/v1/organizations/{code}/powers/{number}": _get(
+            "机关权责清单的某一版本（含与上一版本的差异）",
+            [code, _param("number", {"type": "integer"}, "版本号", "path", True)],
+            _responses(ref("PowerList"), 404),
+        ),
+        "/api/v1/policy-qa": _get(
+            "政策问答",
+            [
+                _param("q", {"type": "string", "maxLength": 100}, "标题、问题或答复包含的文字"),
+                org,
+                _param("year", year["schema"], "发布年份"),
+                *PAGING,
+            ],
+            _responses(_list_of("PolicyQA"), 400),
+        ),
+        "/api/v1/policy-qa/{id}": _get(
+            "政策问答详情（所引文件的当前有效性）", [pk], _responses(ref("PolicyQADetail"), 404)
+        ),
+        "/api/v1/gazette/{id}": _get("政府公报某一期及其目录", [pk], _responses(ref("GazetteIssue"), 404)),
+    }
+
+
 def document() -> dict[str, Any]:
-    all_paths = paths()
+    all_paths = {**paths(), **policy_paths()}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -334,6 +654,14 @@ def document() -> dict[str, Any]:
                 "Error": ERROR,
                 "GazetteIssue": GAZETTE,
                 "CatalogRow": CATALOG_ROW,
+                "Proposal": PROPOSAL,
+                "ProposalDetail": _with_required(PROPOSAL, "body"),
+                "ServiceGuide": GUIDE,
+                "ServiceGuideVersion": GUIDE_VERSION,
+                "PowerListVersion": POWER_VERSION,
+                "PowerList": POWER_LIST,
+                "PolicyQA": POLICY_QA,
+                "PolicyQADetail": _with_required(POLICY_QA, "answer", "citations"),
             }
         },
     }

@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/schema", api_schema.schema_view, name="api_schema"),
     path("api/v1/", include("gongkai.publishing.urls_api")),
     path("api/v1/", include("gongkai.search.urls_api")),
+    path("api/v1/", include("gongkai.policy.urls_api")),
     path("", include("gongkai.search.urls")),
     path("", include("gongkai.publishing.urls_public")),
     path("", include("gongkai.policy.urls_public")),

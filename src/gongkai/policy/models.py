@@ -39,6 +39,7 @@ class ProposalReply(models.Model):
     org = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="proposal_replies", verbose_name="承办单位"
     )
+    external_id = models.CharField("外部编号", max_length=200, unique=True, null=True, blank=True)
     co_handlers = models.ManyToManyField(
         Organization, blank=True, related_name="co_handled_replies", verbose_name="协办单位"
     )
@@ -87,6 +88,7 @@ class ServiceGuide(models.Model):
     org = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="service_guides", verbose_name="所属机关"
     )
+    external_id = models.CharField("外部编号", max_length=200, unique=True, null=True, blank=True)
     name = models.CharField("事项名称", max_length=200)
     basis = models.TextField("设定依据", blank=True)
     conditions = models.TextField("申请条件", blank=True)
@@ -188,6 +190,7 @@ class PolicyQA(models.Model):
     org = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="policy_qas", verbose_name="答复机关"
     )
+    external_id = models.CharField("外部编号", max_length=200, unique=True, null=True, blank=True)
     title = models.CharField("标题", max_length=200)
     question = models.TextField("问题")
     answer = models.TextField("答复")

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.json import KT
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 
@@ -335,3 +336,26 @@ def qas_citing_invalid(user: Any) -> list[tuple[PolicyQA, list[CitationView]]]:
     for qa in qas[:500]:
         result.append((qa, [c for c in qa_citations(qa) if not c.valid]))
     return result
+
+
+# ---------------------------------------------------------------- public read API (issue 7 §11)
+
+
+def guides_public_listing(org: Organization | None = None) -> QuerySet[ServiceGuide]:
+    """Published guides with the name and time of their current version (`published_name`, `published_on_at`),
+    in one query. The working copy's name may hold unpublished edits, so public lists use these."""
+    current = GuideVersion.objects.filter(guide=OuterRef("pk"), number=OuterRef("version"))
+    return guides_public(org).annotate(
+        published_name=Subquery(current.annotate(n=KT("snapshot__name")).values("n")[:1]),
+        published_on_at=Subquery(current.values("published_at")[:1]),
+    )
+
+
+def power_versions_listing() -> QuerySet[PowerListVersion]:
+    """Every published 权责清单 version of every agency, with its number of entries."""
+    return (
+        PowerListVersion.objects.filter(status=rules.PUBLISHED)
+        .select_related("org")
+        .annotate(entry_count=Count("entries"))
+        .order_by("org__code", "-number")
+    )

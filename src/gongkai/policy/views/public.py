@@ -119,7 +119,7 @@ def guide_list(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "policy/public/guide_list.html",
-        {"org": org, "guides": selectors.guides_public(org).order_by("name", "id")},
+        {"org": org, "guides": selectors.guides_public_listing(org).order_by("published_name", "id")},
     )
 
 
