@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -141,3 +142,34 @@ class LinkCheck(models.Model):
     reason = models.CharField(max_length=40)
     status = models.IntegerField(null=True, blank=True)
     checked_at = models.DateTimeField(db_index=True)
+
+
+class Precheck(models.Model):
+    """The check of an item's body and attachments when it is submitted (issue 10 item 5; R-PII-1, R-PUB-9).
+
+    `matches` never holds the raw personal data: each entry is {kind, label, source, start, end, masked, before,
+    after} with the context masked. A pending precheck must be confirmed by the reviewer (“已核实，确认发布”)
+    before the item is approved, or the item is returned; a one-click mask updates the record."""
+
+    class State(models.TextChoices):
+        CLEAN = "clean", "未发现问题"
+        PENDING = "pending", "待审核人核实"
+        CONFIRMED = "confirmed", "已核实，确认发布"
+
+    item = models.ForeignKey(InfoItem, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField("状态", max_length=12, choices=State.choices)
+    matches = models.JSONField(default=list)
+    exemption = models.CharField("豁免", max_length=400, blank=True)
+    exempt_count = models.PositiveIntegerField("豁免的个人信息数", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["item", "-id"])]

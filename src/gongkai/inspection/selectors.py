@@ -27,7 +27,14 @@ from gongkai.core import pii
 from gongkai.core.errors import CalendarNotLoaded
 from gongkai.core.workdays import add_working_days
 from gongkai.inspection import linkcheck, rules
-from gongkai.inspection.models import ColumnPolicy, DeductionRule, Finding, OrgVerdict, SensitiveWord
+from gongkai.inspection.models import (
+    ColumnPolicy,
+    DeductionRule,
+    Finding,
+    OrgVerdict,
+    Precheck,
+    SensitiveWord,
+)
 from gongkai.orgs.models import Organization
 from gongkai.orgs.selectors import is_platform_admin, orgs_for_staff
 from gongkai.publishing.models import Attachment, Column, InfoItem, ItemRelation
@@ -540,9 +547,7 @@ def precheck_item(item: InfoItem, *, include_exempt: bool = False) -> list[pii.M
     policy = mask_policy()
     exempt = exempt_column_ids()
     skip_pii = not include_exempt and item.pk is not None and any(c.pk in exempt for c in item.columns.all())
-    texts = [(BODY_SOURCE, item.body_text or "")]
-    if item.pk is not None:
-        texts += [(f"附件“{a.name}”", a.text or "") for a in item.attachments.all() if a.text]
+    texts = _texts(item) if item.pk is not None else [(BODY_SOURCE, item.body_text or "")]
     blocked, allowed = word_lists()
     found: list[pii.Match] = []
     for source, text in texts:
@@ -551,6 +556,53 @@ def precheck_item(item: InfoItem, *, include_exempt: bool = False) -> list[pii.M
         for word, offset in rules.find_words(text, blocked, allowed):
             found.append(pii.Match("sensitive_word", offset, offset + len(word), word, source))
     return found
+
+
+PRECHECK_CONTEXT = 20  # characters shown on each side of a match
+
+
+def precheck_entries(item: InfoItem, matches: list[pii.Match]) -> list[dict[str, Any]]:
+    """What the reviewer sees of each match: its place and a context with every personal number masked
+    (the clear value is never stored nor shown; R-PII-3)."""
+    texts = dict(_texts(item)) if item.pk is not None else {BODY_SOURCE: item.body_text or ""}
+    policy = mask_policy()
+    entries = []
+    for m in matches:
+        text = texts.get(m.source, "")
+        before = text[max(0, m.start - PRECHECK_CONTEXT) : m.start]
+        after = text[m.end : m.end + PRECHECK_CONTEXT]
+        entries.append(
+            {
+                "kind": m.kind,
+                "label": m.label,
+                "source": m.source,
+                "start": m.start,
+                "end": m.end,
+                "masked": m.masked,
+                "before": pii.mask_text(before, policy).replace("\n", " "),
+                "after": pii.mask_text(after, policy).replace("\n", " "),
+                "maskable": m.source == BODY_SOURCE and m.kind != "sensitive_word",
+            }
+        )
+    return entries
+
+
+def exemption_of(item: InfoItem) -> str:
+    """The 惩戒公示 / 强制性披露 exemption of one of the item's columns, with its basis, or ''."""
+    policy = (
+        ColumnPolicy.objects.filter(column__in=item.columns.all())
+        .exclude(pii_exemption="")
+        .select_related("column")
+        .first()
+    )
+    if policy is None:
+        return ""
+    text = f"{policy.get_pii_exemption_display()}栏目“{policy.column.name}”"
+    return f"{text}（依据：{policy.basis}）" if policy.basis else text
+
+
+def latest_precheck(item: InfoItem) -> Precheck | None:
+    return Precheck.objects.filter(item=item).order_by("-id").first()
 
 
 # ---------------------------------------------------------------- staff pages

@@ -21,14 +21,16 @@ from gongkai.inspection.models import (
     InspectionRun,
     LinkCheck,
     OrgVerdict,
+    Precheck,
     SensitiveWord,
 )
 from gongkai.inspection.selectors import FindingData, OrgInspection
-from gongkai.orgs.models import Organization
-from gongkai.orgs.selectors import is_platform_admin
-from gongkai.publishing.models import Column
+from gongkai.orgs.models import Organization, Role
+from gongkai.orgs.selectors import is_platform_admin, user_roles
+from gongkai.publishing import services as publishing_services
+from gongkai.publishing.models import Column, InfoItem
 
-# The lead calls this at submit/review time (a read; it lives in selectors).
+# A read (it lives in selectors); `precheck_record` stores its result at submit time.
 precheck_item = selectors.precheck_item
 
 
@@ -306,3 +308,113 @@ def column_policy_set(*, actor: Any, column: Column, pii_exemption: str, basis: 
         data={"column": column.pk},
     )
     return policy
+
+
+# ---------------------------------------------------------------- before publishing (issue 10 item 5)
+
+
+PII_KINDS = frozenset({"id_card", "mobile", "bank_card"})
+
+
+def _precheck_state(entries: list[dict[str, Any]]) -> str:
+    return Precheck.State.PENDING if entries else Precheck.State.CLEAN
+
+
+@transaction.atomic
+def precheck_record(*, actor: Any, item: InfoItem) -> Precheck:
+    """Run the personal-data and sensitive-word checks on the item as it is submitted and keep the result.
+
+    In a 惩戒公示 / 强制性披露 column personal data is not checked (R-PII-1); the exemption and the number of
+    values it let through are recorded (sensitive words are still checked)."""
+    matches = selectors.precheck_item(item)
+    exemption = selectors.exemption_of(item)
+    exempt_count = 0
+    if exemption:
+        exempt_count = sum(
+            1 for m in selectors.precheck_item(item, include_exempt=True) if m.kind in PII_KINDS
+        )
+    entries = selectors.precheck_entries(item, matches)
+    record = Precheck.objects.create(
+        item=item,
+        state=_precheck_state(entries),
+        matches=entries,
+        exemption=exemption[:400],
+        exempt_count=exempt_count,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_log(
+        actor=actor,
+        action="inspection.precheck",
+        obj=item,
+        org_code=item.org.code,
+        to_state=record.state,
+        comment=exemption,
+        data={"matches": len(entries), "exempt": exempt_count, "precheck": record.pk},
+    )
+    return record
+
+
+def _check_reviewer(actor: Any, item: InfoItem) -> None:
+    if not {Role.REVIEWER, Role.PUBLISHER} & user_roles(actor, item.org):
+        raise PermissionDenied("只有本单位的审核人或发布人可以核实检查结果。")
+
+
+@transaction.atomic
+def precheck_gate(*, actor: Any, item: InfoItem, confirmed: bool) -> Precheck | None:
+    """Before approval: a pending precheck must be confirmed (“已核实，确认发布”), else the item goes back.
+
+    An item submitted before prechecks existed is checked now. Returns the precheck (None when clean)."""
+    record = selectors.latest_precheck(item) or precheck_record(actor=actor, item=item)
+    if record.state != Precheck.State.PENDING:
+        return record
+    if not confirmed:
+        raise ApplicationError(
+            "precheck_unconfirmed",
+            f"发布前检查发现 {len(record.matches)} 处疑似个人信息或敏感词：请逐项核实后勾选“已核实，确认发布”，"
+            "或遮蔽后再审核，或退回修改。",
+            field="precheck_confirm",
+        )
+    _check_reviewer(actor, item)
+    record.state = Precheck.State.CONFIRMED
+    record.confirmed_at = timezone.now()
+    record.confirmed_by = actor
+    record.save(update_fields=["state", "confirmed_at", "confirmed_by"])
+    audit_log(
+        actor=actor,
+        action="inspection.precheck_confirm",
+        obj=item,
+        org_code=item.org.code,
+        from_state=Precheck.State.PENDING,
+        to_state=Precheck.State.CONFIRMED,
+        data={"matches": len(record.matches), "precheck": record.pk},
+    )
+    return record
+
+
+@transaction.atomic
+def precheck_mask(*, actor: Any, item: InfoItem, start: int, masked: str) -> Precheck:
+    """One-click mask (R-PUB-9 去标识化) of the personal number found at `start` of the body text.
+
+    The match is found again in the current text (the clear value never travels through the browser), the
+    body is changed by `publishing.services.item_body_mask` (a revision, audited), and the precheck is run
+    again so the reviewer sees what is left."""
+    matches = [
+        m
+        for m in selectors.precheck_item(item, include_exempt=True)
+        if m.source == selectors.BODY_SOURCE
+        and m.kind in PII_KINDS
+        and m.start == start
+        and m.masked == masked
+    ]
+    if not matches:
+        raise ApplicationError("mask_not_found", "未找到该处内容，可能已被修改或遮蔽，请刷新页面。")
+    match = matches[0]
+    old = (item.body_text or "")[match.start : match.end]
+    item = publishing_services.item_body_mask(
+        actor=actor,
+        item=item,
+        old=old,
+        new=match.masked,
+        reason=f"去标识化：遮蔽{match.label} {match.masked}",
+    )
+    return precheck_record(actor=actor, item=item)

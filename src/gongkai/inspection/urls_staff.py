@@ -13,4 +13,5 @@ urlpatterns = [
     path("words/<int:pk>/delete/", staff.word_delete, name="word_delete"),
     path("rules/", staff.deduction_rules, name="rules"),
     path("columns/<int:pk>/policy/", staff.column_policy, name="column_policy"),
+    path("items/<int:pk>/mask/", staff.item_mask, name="item_mask"),
 ]

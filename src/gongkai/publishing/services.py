@@ -1235,3 +1235,43 @@ def item_structured_set(*, actor: Any, item: InfoItem, structure: str, values: d
         actor=actor, action="item.structured", obj=item, org_code=item.org.code, data={"structure": structure}
     )
     return item
+
+
+# States in which a reviewer or publisher may mask a value in the body (R-PUB-9 去标识化).
+MASKABLE_BY_REVIEW = frozenset({workflow.SUBMITTED, workflow.APPROVED, workflow.PUBLISHED})
+
+
+def may_mask_body(status: str, roles: set[str]) -> bool:
+    return (status in workflow.EDITABLE and Role.DRAFTER in roles) or (
+        status in MASKABLE_BY_REVIEW and bool({Role.REVIEWER, Role.PUBLISHER} & roles)
+    )
+
+
+@transaction.atomic
+def item_body_mask(*, actor: Any, item: InfoItem, old: str, new: str, reason: str) -> InfoItem:
+    """R-PUB-9 去标识化: replace every occurrence of `old` in the body with its masked form `new`.
+
+    Recorded as a revision like a correction (the reason names what was masked, never the clear value). The
+    drafter may mask while the item is editable; a reviewer or publisher of the agency once it is submitted."""
+    item = InfoItem.objects.select_for_update(of=("self",)).select_related("org").get(pk=item.pk)
+    if not may_mask_body(item.status, user_roles(actor, item.org)):
+        raise PermissionDenied("您没有遮蔽本信息内容的权限。")
+    if not old or old == new or old not in item.body_html:
+        raise ApplicationError(
+            "mask_not_found", "正文中未找到该内容（可能跨越了格式标记），请退回拟稿人修改。"
+        )
+    item.body_html = sanitize_html(item.body_html.replace(old, new))
+    item.body_text = html_to_text(item.body_html)
+    item.save()
+    revision = _record_revision(item, actor, reason)
+    if item.status == workflow.PUBLISHED:
+        search_indexing.item_changed(item)
+    audit_log(
+        actor=actor,
+        action="item.mask",
+        obj=item,
+        org_code=item.org.code,
+        comment=reason,
+        data={"revision": revision.number},
+    )
+    return item

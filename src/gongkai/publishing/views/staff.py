@@ -11,6 +11,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -22,6 +23,8 @@ from gongkai.core.errors import ApplicationError
 from gongkai.core.models import AuditEntry
 from gongkai.core.params import int_id
 from gongkai.core.throttle import client_address, login_blocked, login_failure_record, login_success_record
+from gongkai.inspection import selectors as inspection_selectors
+from gongkai.inspection import services as inspection_services
 from gongkai.orgs.models import Role
 from gongkai.orgs.selectors import may_admin_org, orgs_for_staff, orgs_with_role, user_roles
 from gongkai.publishing import selectors, services, workflow
@@ -213,6 +216,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "structured_forms": _structured_forms(item),
             "relation_types": ItemRelation.Type.choices,
             "can_relate": bool({Role.DRAFTER, Role.PUBLISHER} & roles),
+            "precheck": inspection_selectors.latest_precheck(item),
+            "can_mask": services.may_mask_body(item.status, roles),
         },
     )
 
@@ -227,9 +232,20 @@ def item_transition(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("staff:item", pk=item.pk)
     action = form.cleaned_data["action"]
     try:
-        services.item_transition(
-            actor=request.user, item=item, action=action, comment=form.cleaned_data["comment"]
-        )
+        with transaction.atomic():
+            if action == "approve":  # issue 10 item 5: matches of the precheck confirmed first
+                inspection_services.precheck_gate(
+                    actor=request.user, item=item, confirmed=request.POST.get("precheck_confirm") == "1"
+                )
+            services.item_transition(
+                actor=request.user, item=item, action=action, comment=form.cleaned_data["comment"]
+            )
+            if action == "submit":  # R-PII-1 and the word list, on the body and attachments
+                precheck = inspection_services.precheck_record(actor=request.user, item=item)
+                if precheck.state == precheck.State.PENDING:
+                    messages.warning(
+                        request, f"发布前检查发现 {len(precheck.matches)} 处疑似个人信息或敏感词，请核实。"
+                    )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
