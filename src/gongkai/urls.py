@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/opendata/", include("gongkai.opendata.urls_staff")),
     path("staff/", include("gongkai.publishing.urls_staff")),
     path("foi/", include("gongkai.foi.urls_public")),
+    path("open311/v2/", include("gongkai.participation.urls_open311")),
     path("api/v1/schema", api_schema.schema_view, name="api_schema"),
     path("api/v1/", include("gongkai.publishing.urls_api")),
     path("api/v1/", include("gongkai.search.urls_api")),

@@ -43,3 +43,11 @@ def submit_limit() -> tuple[int, int]:
 
 def body_max() -> int:
     return int(getattr(settings, "GONGKAI_MESSAGE_BODY_MAX", 5000))
+
+
+def open311_post_limit() -> tuple[int, int]:
+    """Open311 POSTs per key and per client address per window (count, seconds); default 60 per 10 minutes."""
+    return (
+        int(getattr(settings, "GONGKAI_OPEN311_POST_LIMIT", 60)),
+        int(getattr(settings, "GONGKAI_OPEN311_POST_WINDOW_SECONDS", 600)),
+    )

@@ -69,6 +69,25 @@ class Message(models.Model):
     writer_email = models.EmailField("电子邮箱", blank=True)
     writer_id_number = models.CharField("证件号码", max_length=30, blank=True)
     writer_address = models.CharField("地址", max_length=200, blank=True)
+    # Open311: the service the request was posted to, where the issue is (not the writer's address), a picture link
+    # and the service's attribute values.
+    service = models.ForeignKey(
+        "participation.Open311Service",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="服务",
+    )
+    lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    long = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    location = models.CharField("问题地点", max_length=200, blank=True)
+    media_url = models.URLField("图片链接", max_length=500, blank=True)
+    attributes = models.JSONField("附加信息", default=dict, blank=True)
+    # Staff who typed in a message received by phone, letter or in person (the receipt date is theirs).
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -152,6 +171,50 @@ class MessageEvent(models.Model):
 
     def as_rule_event(self) -> clock_rules.Event:
         return clock_rules.Event(self.type, self.on, self.working_days)
+
+
+class Open311Service(models.Model):
+    """A GeoReport v2 service: one of the 12345 categories or a 市政 issue, routed to a receiving agency."""
+
+    code = models.CharField("服务代码", max_length=40, unique=True)
+    name = models.CharField("服务名称", max_length=100)
+    description = models.CharField("说明", max_length=500, blank=True)
+    group = models.CharField("分组", max_length=50, blank=True)
+    keywords = models.CharField("关键词", max_length=200, blank=True)
+    category = models.CharField("留言类别", max_length=8, choices=CATEGORY_CHOICES)
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="受理机关"
+    )
+    # GeoReport attribute definitions: [{"code", "datatype", "required", "description", "order", "values"?}].
+    attributes = models.JSONField("属性定义", default=list, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        ordering = ["group", "code"]
+        verbose_name = "Open311 服务"
+        verbose_name_plural = "Open311 服务"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Open311Key(models.Model):
+    """An Open311 API key: only its SHA-256 is stored; the key itself is printed once."""
+
+    name = models.CharField("名称", max_length=100)
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "Open311 密钥"
+        verbose_name_plural = "Open311 密钥"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
 
 
 class MessageQueryFailure(models.Model):

@@ -25,7 +25,14 @@ from gongkai.orgs.selectors import is_platform_admin, orgs_with_role
 from gongkai.participation import clock as clock_rules
 from gongkai.participation import conf, services, workflow
 from gongkai.participation.documents import adoption_report_docx
-from gongkai.participation.models import Comment, Consultation, Message, MessageEvent, MessageQueryFailure
+from gongkai.participation.models import (
+    Comment,
+    Consultation,
+    Message,
+    MessageEvent,
+    MessageQueryFailure,
+    Open311Service,
+)
 
 # ---------------------------------------------------------------- staff: the one road
 
@@ -309,3 +316,37 @@ def adoption_report(consultation: Consultation) -> bytes:
 
 def consultations_public() -> QuerySet[Consultation]:
     return Consultation.objects.select_related("org").order_by("-opens_on", "-id")
+
+
+# ---------------------------------------------------------------- Open311 GeoReport v2
+
+
+def open311_services() -> QuerySet[Open311Service]:
+    return Open311Service.objects.filter(is_active=True).order_by("group", "code")
+
+
+def open311_service(code: str) -> Open311Service | None:
+    return open311_services().filter(code=code).first()
+
+
+def open311_requests() -> QuerySet[Message]:
+    """Every message the API may mention: all but 举报 (whose existence is not published). What is shown of each
+    (description, notes, location) is decided per message by `open311_public`."""
+    return (
+        Message.objects.exclude(category="举报")
+        .select_related("holder_org", "service")
+        .defer(
+            "writer_name",
+            "writer_phone",
+            "writer_email",
+            "writer_id_number",
+            "writer_address",
+            "query_code_hash",
+        )
+        .order_by("-received_on", "-id")
+    )
+
+
+def open311_public(message: Message) -> bool:
+    """The request's text, location, picture and reply are shown only when the writer agreed (R-INT-2)."""
+    return message.reply_is_public

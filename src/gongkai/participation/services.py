@@ -15,6 +15,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,8 +29,16 @@ from gongkai.core.workdays_rules import YearNotLoaded
 from gongkai.orgs.models import Organization, Role
 from gongkai.orgs.selectors import is_platform_admin, user_roles
 from gongkai.participation import clock as clock_rules
-from gongkai.participation import conf, consultation_rules, workflow
-from gongkai.participation.models import CategoryLimit, Comment, Consultation, Message, MessageEvent
+from gongkai.participation import conf, consultation_rules, open311_rules, workflow
+from gongkai.participation.models import (
+    CategoryLimit,
+    Comment,
+    Consultation,
+    Message,
+    MessageEvent,
+    Open311Key,
+    Open311Service,
+)
 
 QUERY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 QUERY_CODE_LENGTH = 10
@@ -183,10 +193,7 @@ def message_submit(*, org: Organization, data: MessageData, address: str) -> New
     agency within a minute is refused as a duplicate."""
     if data.category not in workflow.CATEGORIES:
         raise ApplicationError("bad_category", "请选择留言类别。", field="category")
-    problems = text_problems(subject=data.subject, body=data.body)
-    if problems:
-        field, message_text = next(iter(problems.items()))
-        raise ApplicationError("bad_text", message_text, field=field)
+    _check_text(data.subject, data.body)
     if not data.name.strip():
         raise ApplicationError("missing_field", "请填写姓名。", field="name")
     if not (data.phone.strip() or data.email.strip()):
@@ -196,26 +203,59 @@ def message_submit(*, org: Organization, data: MessageData, address: str) -> New
     limit, window = conf.submit_limit()
     if over_limit(f"message-submit:{address}", limit=limit, window_seconds=window):
         raise ApplicationError("too_many", "提交过于频繁，请稍后再试。您填写的内容已保留。")
-    body_hash = _body_hash(data.subject, data.body)
+    return _message_new(org=org, data=data, received_on=_today(), action="message.submit")
+
+
+def _check_text(subject: str, body: str) -> None:
+    problems = text_problems(subject=subject, body=body)
+    if problems:
+        field, message_text = next(iter(problems.items()))
+        raise ApplicationError("bad_text", message_text, field=field)
+
+
+def _duplicate_check(body_hash: str) -> None:
     since = timezone.now() - timedelta(seconds=DUPLICATE_WINDOW_SECONDS)
     if Message.objects.filter(body_hash=body_hash, submitted_at__gte=since).exists():
         raise ApplicationError("duplicate", "相同内容的留言刚刚已经提交，请勿重复提交。")
+
+
+def _message_new(
+    *,
+    org: Organization,
+    data: MessageData,
+    received_on: date,
+    action: str,
+    actor: Any = None,
+    extra: dict[str, Any] | None = None,
+    writer_extra: dict[str, str] | None = None,
+) -> NewMessage:
+    """The one way a new message enters the loop (site, Open311, staff registration): duplicate check, record,
+    clock, audit, receipt mail. `extra`: further model fields (Open311 location, the registering staff member)."""
+    body_hash = _body_hash(data.subject, data.body)
+    _duplicate_check(body_hash)
     message, code = message_create_record(
         org=org,
         channel=data.channel,
         category=data.category,
         subject=data.subject.strip(),
         body=data.body.strip(),
-        received_on=_today(),
+        received_on=received_on,
         public_consent=data.public_consent,
-        writer={"name": data.name.strip(), "phone": data.phone.strip(), "email": data.email.strip()},
+        writer={
+            "name": data.name.strip(),
+            "phone": data.phone.strip(),
+            "email": data.email.strip(),
+            **(writer_extra or {}),
+        },
         body_hash=body_hash,
     )
+    for name, value in (extra or {}).items():
+        setattr(message, name, value)
     clock_refresh(message)
     message.save()
     audit_log(
-        actor=None,
-        action="message.submit",
+        actor=actor,
+        action=action,
         obj=message,
         org_code=org.code,
         to_state=message.status,
@@ -229,6 +269,193 @@ def message_submit(*, org: Organization, data: MessageData, address: str) -> New
             ref=f"message:{message.pk}:submitted",
         )
     return NewMessage(message, code)
+
+
+# ---------------------------------------------------------------- Open311 GeoReport v2 (issue 8 item 5)
+
+OPEN311_KEY_PREFIX = "o311_"
+OPEN311_CHANNEL = "12345网上受理（Open311）"
+
+
+def open311_key_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def open311_key_create(*, actor: Any, name: str) -> tuple[Open311Key, str]:
+    """A new API key for an Open311 client; the raw key is returned once and only its hash is stored."""
+    name = " ".join(name.split())[:100]
+    if not name:
+        raise ApplicationError("missing_field", "请填写密钥名称（使用方）。", field="name")
+    raw = OPEN311_KEY_PREFIX + secrets.token_urlsafe(32)
+    key = Open311Key.objects.create(name=name, prefix=raw[:12], key_hash=open311_key_hash(raw))
+    audit_log(actor=actor, action="open311.key_create", obj=key, data={"name": name, "prefix": key.prefix})
+    return key, raw
+
+
+@transaction.atomic
+def open311_key_revoke(*, actor: Any, key: Open311Key) -> Open311Key:
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    audit_log(
+        actor=actor, action="open311.key_revoke", obj=key, data={"name": key.name, "prefix": key.prefix}
+    )
+    return key
+
+
+def open311_key_authenticate(raw: str) -> Open311Key | None:
+    """The active key for `raw`, or None. Records when it was last used (no audit entry)."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    key = Open311Key.objects.filter(key_hash=open311_key_hash(raw), revoked_at=None).first()
+    if key is not None:
+        Open311Key.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    return key
+
+
+@dataclass(frozen=True)
+class ServiceData:
+    code: str
+    name: str
+    category: str
+    org: Organization
+    description: str = ""
+    group: str = ""
+    keywords: str = ""
+    attributes: list[dict[str, Any]] | None = None
+
+
+_SERVICE_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+
+
+@transaction.atomic
+def open311_service_set(*, actor: Any, data: ServiceData) -> Open311Service:
+    """Create or change a service (operator's command). The code is what clients post as `service_code`."""
+    if not _SERVICE_CODE.match(data.code):
+        raise ApplicationError("bad_code", "服务代码只能由字母、数字、下划线、点和连字符组成（最多 40 个）。")
+    if not data.name.strip():
+        raise ApplicationError("missing_field", "请填写服务名称。", field="name")
+    if data.category not in workflow.CATEGORIES:
+        raise ApplicationError(
+            "bad_category",
+            f"类别应为{'、'.join(workflow.CATEGORIES)}之一：{data.category!r}。",
+            field="category",
+        )
+    attributes = data.attributes or []
+    problem = open311_rules.definition_problems(attributes)
+    if problem:
+        raise ApplicationError("bad_attributes", problem, field="attributes")
+    service, created = Open311Service.objects.update_or_create(
+        code=data.code,
+        defaults={
+            "name": data.name.strip()[:100],
+            "category": data.category,
+            "org": data.org,
+            "description": data.description.strip()[:500],
+            "group": data.group.strip()[:50],
+            "keywords": data.keywords.strip()[:200],
+            "attributes": attributes,
+            "is_active": True,
+        },
+    )
+    audit_log(
+        actor=actor,
+        action="open311.service_set",
+        obj=service,
+        org_code=data.org.code,
+        data={"code": service.code, "category": service.category, "created": created},
+    )
+    return service
+
+
+@dataclass(frozen=True)
+class Open311Post:
+    service_code: str
+    description: str
+    lat: str = ""
+    long: str = ""
+    address_string: str = ""
+    email: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    phone: str = ""
+    media_url: str = ""
+    attributes: dict[str, list[str]] | None = None
+    # Gongkai's extension: the writer agrees that the request and its reply be published (never for a 举报).
+    public: bool = False
+
+
+_URL = re.compile(r"^https?://[^\s<>\"']{1,490}$", re.I)
+
+
+def open311_request_submit(*, key: Open311Key, post: Open311Post, address: str) -> NewMessage:
+    """A GeoReport POST: the same message as one written on the site (text checks, duplicate check, clock, audit),
+    sent to the service's agency. Throttled per key and per client address. Raises Open311Error."""
+
+    limit, window = conf.open311_post_limit()
+    if over_limit(f"open311-post-key:{key.pk}", limit=limit, window_seconds=window) or over_limit(
+        f"open311-post-addr:{address}", limit=limit, window_seconds=window
+    ):
+        raise open311_rules.Open311Error(429, "too_many", "提交过于频繁，请稍后再试。")
+    service = (
+        Open311Service.objects.select_related("org")
+        .filter(code=post.service_code.strip(), is_active=True)
+        .first()
+    )
+    if service is None:
+        raise open311_rules.Open311Error(
+            404, "unknown_service", f"未知的服务代码：{post.service_code[:40]!r}。"
+        )
+    location = open311_rules.parse_location(lat=post.lat, long=post.long, address=post.address_string)
+    values = open311_rules.attribute_problems(service.attributes or [], post.attributes or {})
+    description = post.description.strip()
+    problems = text_problems(subject=service.name, body=description)
+    if "body" in problems:
+        raise open311_rules.Open311Error(
+            400, "bad_description", problems["body"].replace("留言内容", "description")
+        )
+    email = post.email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise open311_rules.Open311Error(400, "bad_email", "email 格式不正确。") from None
+    media_url = post.media_url.strip()
+    if media_url and not _URL.match(media_url):
+        raise open311_rules.Open311Error(400, "bad_media_url", "media_url 应为 http 或 https 链接。")
+    first_line = " ".join(description.split())
+    subject = f"{service.name}：{first_line[:40]}" if first_line else service.name
+    data = MessageData(
+        category=service.category,
+        subject=subject[:200],
+        body=description,
+        name=(post.last_name.strip() + post.first_name.strip())[:50],
+        phone=post.phone.strip()[:30],
+        email=email,
+        public_consent=post.public,
+        channel=OPEN311_CHANNEL,
+    )
+    try:
+        with transaction.atomic():
+            return _message_new(
+                org=service.org,
+                data=data,
+                received_on=_today(),
+                action="message.submit_open311",
+                extra={
+                    "service": service,
+                    "lat": location.lat,
+                    "long": location.long,
+                    "location": location.address,
+                    "media_url": media_url,
+                    "attributes": values,
+                },
+            )
+    except ApplicationError as exc:
+        status = 409 if exc.code == "duplicate" else 400
+        raise open311_rules.Open311Error(status, exc.code, exc.message) from exc
 
 
 # ---------------------------------------------------------------- the clock fields
