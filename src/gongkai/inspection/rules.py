@@ -23,8 +23,7 @@ SENSITIVE_WORD = "sensitive_word"
 LATE_PUBLICATION = "late_publication"
 MISSING_INTERPRETATION = "missing_interpretation"
 CALENDAR_MISSING = "calendar_missing"
-# Designed, not produced yet (their apps do not exist): docs/inspection.md.
-MISSING_GUIDE_ELEMENT = "missing_guide_element"  # R-WEB-4, needs a 办事指南 model
+MISSING_GUIDE_ELEMENT = "missing_guide_element"  # R-WEB-4 (policy app's 办事指南)
 UNANSWERED_MESSAGE = "unanswered_message"  # R-INT-2 / R-WEB-1 veto (participation app)
 STALE_DATASET = "stale_dataset"  # opendata app
 
@@ -107,13 +106,19 @@ VETO_STALE_COLUMNS = "stale_columns"  # ≥10 stale columns
 VETO_EMPTY_COLUMNS = "empty_columns"  # ≥5 empty columns
 VETO_HOMEPAGE = "homepage_stale"  # 首页 2 weeks without update
 VETO_UNANSWERED = "unanswered_message"  # 互动回应差: a valid message unanswered for more than 3 months
+VETO_GUIDES = (
+    "guide_elements"  # 服务不实用: 办事指南 missing key elements (R-WEB-4) on a large share of items
+)
 VETO_LABELS = {
     VETO_KEY_COLUMNS: "动态要闻类和通知公告、政策文件类一级栏目不更新累计达5个以上",
     VETO_STALE_COLUMNS: "应更新而长期未更新的栏目达10个以上",
     VETO_EMPTY_COLUMNS: "空白栏目达5个以上",
     VETO_HOMEPAGE: "首页栏目超过2周未更新",
     VETO_UNANSWERED: "互动回应差：近一年内有效留言超过3个月未回应",
+    VETO_GUIDES: "服务不实用：办事指南要素缺失的事项比例过高",
 }
+# R-WEB-1 says "a large share": deployment data (GONGKAI_INSPECTION_GUIDE_VETO_SHARE), one third by default.
+GUIDE_VETO_SHARE = 1 / 3
 KEY_COLUMNS_LIMIT = 5
 STALE_COLUMNS_LIMIT = 10
 EMPTY_COLUMNS_LIMIT = 5
@@ -154,6 +159,9 @@ def vetoes(
     empty_columns: int,
     homepage_is_stale: bool,
     unanswered_messages: int = 0,
+    guides: int = 0,
+    incomplete_guides: int = 0,
+    guide_veto_share: float = GUIDE_VETO_SHARE,
 ) -> list[str]:
     """R-WEB-1 单项否决 for one agency, in a fixed order."""
     stale = list(stale_columns)
@@ -174,6 +182,8 @@ def vetoes(
         result.append(VETO_HOMEPAGE)
     if unanswered_messages > 0:  # R-WEB-1 互动回应差
         result.append(VETO_UNANSWERED)
+    if guides > 0 and incomplete_guides >= guides * guide_veto_share:  # R-WEB-1 服务不实用 (R-WEB-4)
+        result.append(VETO_GUIDES)
     return result
 
 
@@ -203,6 +213,9 @@ def verdict(
     counts: dict[str, int],
     rules: Iterable[DeductionRule],
     unanswered_messages: int = 0,
+    guides: int = 0,
+    incomplete_guides: int = 0,
+    guide_veto_share: float = GUIDE_VETO_SHARE,
 ) -> Verdict:
     """单项否决 → fail; else pass at ≥ 60. The score is always computed (shown beside a veto)."""
     found = vetoes(
@@ -210,6 +223,9 @@ def verdict(
         empty_columns=empty_columns,
         homepage_is_stale=homepage_is_stale,
         unanswered_messages=unanswered_messages,
+        guides=guides,
+        incomplete_guides=incomplete_guides,
+        guide_veto_share=guide_veto_share,
     )
     points, lines = score(counts, rules)
     ok = not found and points >= PASS_SCORE

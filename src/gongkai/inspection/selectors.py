@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.http.request import validate_host
 from django.urls import Resolver404, resolve
@@ -121,6 +121,7 @@ class OrgInspection:
     stale: list[rules.StaleColumn] = field(default_factory=list)
     empty_columns: int = 0
     homepage_is_stale: bool = False
+    guides: int = 0  # published 办事指南 (R-WEB-4 veto share)
     # external URL → [(item, where it was found)]
     external_links: dict[str, list[tuple[InfoItem, str]]] = field(default_factory=dict)
 
@@ -351,6 +352,40 @@ def check_datasets(org: Organization, as_of: date, result: OrgInspection) -> Non
         )
 
 
+def guide_veto_share() -> float:
+    return float(getattr(settings, "GONGKAI_INSPECTION_GUIDE_VETO_SHARE", rules.GUIDE_VETO_SHARE))
+
+
+def check_guides(org: Organization, as_of: date, result: OrgInspection) -> None:
+    """R-WEB-4: each published 办事指南 whose current version misses a key element (guides published before
+    the policy app refused incomplete ones, or imported). One query over the current versions."""
+    from gongkai.policy.models import GuideVersion
+    from gongkai.policy.rules import PUBLISHED, guide_missing_elements
+
+    versions = GuideVersion.objects.filter(
+        guide__org=org,
+        guide__status=PUBLISHED,
+        number=F("guide__version"),
+        published_at__lt=end_of_day(as_of),
+    ).values_list("guide_id", "snapshot")
+    for guide_id, snapshot in versions:
+        result.guides += 1
+        missing = guide_missing_elements(snapshot or {})
+        if not missing:
+            continue
+        name = str((snapshot or {}).get("name") or "") or f"第 {guide_id} 号"
+        result.findings.append(
+            FindingData(
+                rules.MISSING_GUIDE_ELEMENT,
+                org,
+                f"办事指南“{name}”缺少要素：{'、'.join(missing)}。",
+                target=f"guide:{guide_id}",
+                score_key=rules.MISSING_GUIDE_ELEMENT,
+                data={"guide": guide_id, "missing": missing},
+            )
+        )
+
+
 def word_lists() -> tuple[list[str], list[str]]:
     words = list(SensitiveWord.objects.values_list("word", "kind"))
     return (
@@ -527,6 +562,7 @@ def collect_findings(org: Organization, as_of: date) -> OrgInspection:
     check_interpretations(org, as_of, result)
     check_messages(org, as_of, result)
     check_datasets(org, as_of, result)
+    check_guides(org, as_of, result)
     check_items(org, as_of, result, words=word_lists(), exempt=exempt_column_ids(), policy=mask_policy())
     return result
 

@@ -88,6 +88,9 @@ def _verdict(result: OrgInspection, rule_list: list[rules.DeductionRule]) -> rul
         counts=counts,
         rules=rule_list,
         unanswered_messages=sum(1 for f in result.findings if f.code == rules.UNANSWERED_MESSAGE),
+        guides=result.guides,
+        incomplete_guides=sum(1 for f in result.findings if f.code == rules.MISSING_GUIDE_ELEMENT),
+        guide_veto_share=selectors.guide_veto_share(),
     )
 
 
