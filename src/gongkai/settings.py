@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "gongkai.policy",
     "gongkai.reports",
     "gongkai.participation",
+    "gongkai.outreach",
     "gongkai.opendata",
     "gongkai.portal",
     "gongkai.commands",

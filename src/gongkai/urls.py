@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/policy/", include("gongkai.policy.urls_staff")),
     path("staff/reports/", include("gongkai.reports.urls_staff")),
     path("staff/participation/", include("gongkai.participation.urls_staff")),
+    path("staff/outreach/", include("gongkai.outreach.urls_staff")),
     path("staff/opendata/", include("gongkai.opendata.urls_staff")),
     path("staff/", include("gongkai.publishing.urls_staff")),
     path("foi/", include("gongkai.foi.urls_public")),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("", include("gongkai.policy.urls_public")),
     path("", include("gongkai.reports.urls_public")),
     path("", include("gongkai.participation.urls_public")),
+    path("", include("gongkai.outreach.urls_public")),
     path("", include("gongkai.opendata.urls_public")),
     path("", include("gongkai.portal.urls")),
 ]

@@ -1,0 +1,269 @@
+"""Request tests: staff permissions (another agency's staff get 404), public pages without contact data, bad input
+kept on the form, the survey's cookie, results hidden until closing, charts and tables, no N+1 in lists."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from gongkai.outreach import rules, services
+from gongkai.outreach.models import InterviewQuestion, OpinionCase, Survey, SurveyResponse
+from tests.factories import PASSWORD
+from tests.outreach.factories import CONTACT, make_case, make_interview, make_survey
+
+pytestmark = pytest.mark.django_db
+
+
+def login(user) -> Client:
+    c = Client()
+    assert c.login(username=user.username, password=PASSWORD)
+    return c
+
+
+def test_another_agencys_staff_get_404_on_every_object(agency, other):
+    case = make_case(agency)
+    interview = make_interview(agency)
+    survey = make_survey(agency)
+    q = services.question_submit(interview=interview, body="问题一", address="198.51.100.1")
+    stranger = login(other.publisher)
+    for url in (
+        reverse("outreach_staff:case", args=[case.pk]),
+        reverse("outreach_staff:interview", args=[interview.pk]),
+        reverse("outreach_staff:survey", args=[survey.pk]),
+    ):
+        assert stranger.get(url).status_code == 404
+    posts = (
+        (reverse("outreach_staff:case_respond", args=[case.pk]), {"kind": "statement"}),
+        (reverse("outreach_staff:interview_act", args=[interview.pk, "start"]), {}),
+        (
+            reverse("outreach_staff:question_moderate", args=[interview.pk, q.pk]),
+            {f"m{q.pk}-action": "publish"},
+        ),
+        (reverse("outreach_staff:survey_close", args=[survey.pk]), {}),
+        (reverse("outreach_staff:case_public", args=[case.pk]), {"public": "0"}),
+    )
+    for url, data in posts:
+        assert stranger.post(url, data).status_code == 404
+    # A colleague without the publisher role has no outreach pages at all.
+    assert login(agency.drafter).get(reverse("outreach_staff:index")).status_code == 404
+    assert Client().get(reverse("outreach_staff:index")).status_code == 302  # to the login
+    case.refresh_from_db()
+    assert case.public and not case.responses.exists()
+    assert InterviewQuestion.objects.get(pk=q.pk).status == rules.Q_PENDING
+
+
+def test_staff_record_a_case_respond_and_see_the_attention_lists(agency):
+    c = login(agency.publisher)
+    first_seen = timezone.localtime() - timedelta(hours=30)
+    r = c.post(
+        reverse("outreach_staff:case_new"),
+        {
+            "org": agency.org.code,
+            "title": "暴雨致部分路段积水",
+            "summary": "多条道路积水，网民关注排涝情况。",
+            "source": "网络媒体报道",
+            "first_seen_at": first_seen.strftime("%Y-%m-%dT%H:%M"),
+            "level": rules.MAJOR,
+            "public": "on",
+        },
+    )
+    case = OpinionCase.objects.get()
+    assert r.status_code == 302 and r["Location"] == reverse("outreach_staff:case", args=[case.pk])
+    at = (first_seen + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    r = c.post(
+        reverse("outreach_staff:case_respond", args=[case.pk]),
+        {"kind": "statement", "at": at, "summary": "发布积水路段和绕行提示"},
+    )
+    assert r.status_code == 302
+    page = c.get(reverse("outreach_staff:index")).content.decode()
+    missed = page.split('id="missed"')[1].split('id="overdue"')[0]
+    assert "暴雨致部分路段积水" in missed and "24小时内召开新闻发布会：已超时未完成" in missed
+    detail = c.get(reverse("outreach_staff:case", args=[case.pk])).content.decode()
+    assert 'data-target="authoritative" data-state="met"' in detail
+    assert 'data-target="press_conference" data-state="overdue"' in detail
+
+
+def test_bad_staff_input_is_kept_with_a_message(agency):
+    c = login(agency.publisher)
+    case = make_case(agency)
+    r = c.post(
+        reverse("outreach_staff:case_respond", args=[case.pk]),
+        {"kind": "statement", "at": "昨天下午", "summary": "我们的回应很长很长"},
+    )
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert "回应时间格式不正确" in body and "我们的回应很长很长" in body
+    early = timezone.localtime(case.first_seen_at - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    r = c.post(
+        reverse("outreach_staff:case_respond", args=[case.pk]),
+        {"kind": "statement", "at": early, "summary": "提前回应"},
+    )
+    assert r.status_code == 400 and "不能早于舆情首次发现时间" in r.content.decode()
+    r = c.post(
+        reverse("outreach_staff:survey_new"),
+        {
+            "org": agency.org.code,
+            "title": "调查",
+            "opens_on": "2026-05-01",
+            "closes_on": "2026-05-31",
+            "definition": "单选：只有一项\n是",
+        },
+    )
+    assert r.status_code == 400
+    assert "第 1 行：第 1 题应有 2 至 20 个选项" in r.content.decode()
+    assert not Survey.objects.exists()
+
+
+def test_public_pages_never_show_contact_data(agency, client):
+    case = make_case(agency)
+    services.case_respond(
+        actor=agency.publisher, case=case, kind=rules.STATEMENT, at=timezone.now(), summary="已通报"
+    )
+    interview = make_interview(agency)
+    q = services.question_submit(
+        interview=interview, body="能否增加学位？", address="198.51.100.1", **CONTACT
+    )
+    hidden = services.question_submit(
+        interview=interview, body="不公开的问题", address="198.51.100.2", **CONTACT
+    )
+    services.question_moderate(actor=agency.publisher, question=q, action="publish")
+    services.question_answer(actor=agency.publisher, question=q, answer="今年新增学位两千个。")
+    services.question_moderate(actor=agency.publisher, question=hidden, action="withhold", reason="off_topic")
+    pages = [
+        client.get(reverse("outreach:cases")),
+        client.get(reverse("outreach:case", args=[case.pk])),
+        client.get(reverse("outreach:interviews")),
+        client.get(reverse("outreach:interview", args=[interview.pk])),
+    ]
+    text = "".join(p.content.decode() for p in pages)
+    assert all(p.status_code == 200 for p in pages)
+    for value in CONTACT.values():
+        assert value not in text
+    assert "今年新增学位两千个。" in text and "已通报" in text
+    assert "不公开的问题" not in text
+    # The staff page shows the contact to the agency.
+    staff = (
+        login(agency.publisher).get(reverse("outreach_staff:interview", args=[interview.pk])).content.decode()
+    )
+    assert CONTACT["phone"] in staff
+
+
+def test_a_case_not_published_is_404_publicly(agency, client):
+    case = make_case(agency, public=False)
+    assert client.get(reverse("outreach:case", args=[case.pk])).status_code == 404
+    assert case.title not in client.get(reverse("outreach:cases")).content.decode()
+
+
+def test_public_question_with_script_comes_back_whole(agency, client):
+    interview = make_interview(agency)
+    url = reverse("outreach:interview", args=[interview.pk])
+    r = client.post(url, {"body": "<script>alert(1)</script>学区划分", "name": "张三"})
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert "网页代码" in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;学区划分" in body and "<script>alert(1)" not in body
+    r = client.post(url, {"body": "学区如何划分？", "name": "张三", "phone": "13700001111"})
+    assert r.status_code == 200 and "经审核后公开" in r.content.decode()
+    assert InterviewQuestion.objects.get().phone == "13700001111"
+
+
+def _survey_post(survey, *, single=0, multiple=(0,), text=""):
+    qs = list(survey.questions.prefetch_related("options"))
+    return {
+        f"q{qs[0].pk}": [str(qs[0].options.all()[single].pk)],
+        f"q{qs[1].pk}": [str(qs[1].options.all()[i].pk) for i in multiple],
+        f"q{qs[2].pk}": [text],
+    }
+
+
+def test_survey_answer_once_with_the_cookie(agency):
+    survey = make_survey(agency)
+    url = reverse("outreach:survey", args=[survey.pk])
+    c = Client()
+    r = c.get(url)
+    assert r.status_code == 200 and "gk_voter" in r.cookies
+    assert "提交答卷" in r.content.decode() and "调查结果将在调查结束后公布" in r.content.decode()
+    assert 'data-chart="' not in r.content.decode()  # results hidden while open
+    r = c.post(url, _survey_post(survey, single=1, multiple=(0, 2), text="希望增加夜班车"))
+    assert r.status_code == 302
+    r = c.get(r["Location"])
+    assert "您的答卷已提交" in r.content.decode() and "提交答卷" not in r.content.decode()
+    r = c.post(url, _survey_post(survey))
+    assert r.status_code == 400 and "您已经参加过本次调查" in r.content.decode()
+    # Without the cookie (cookies off): refused, and a cookie is offered.
+    r = Client().post(url, _survey_post(survey))
+    assert r.status_code == 400 and "Cookie" in r.content.decode()
+    # A forged cookie is ignored like a missing one.
+    forged = Client()
+    forged.cookies["gk_voter"] = "someone-else"
+    assert forged.post(url, _survey_post(survey)).status_code == 400
+    assert SurveyResponse.objects.count() == 1
+
+
+def test_survey_missing_answer_keeps_the_other_choices(agency):
+    survey = make_survey(agency)
+    url = reverse("outreach:survey", args=[survey.pk])
+    c = Client()
+    c.get(url)
+    data = _survey_post(survey, multiple=(1,), text="保留这段文字")
+    q1 = survey.questions.first()
+    data.pop(f"q{q1.pk}")
+    r = c.post(url, data)
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert "请选择一项。" in body and "保留这段文字" in body
+    q2 = survey.questions.all()[1]
+    kept = str(q2.options.all()[1].pk)
+    assert re.search(rf'name="q{q2.pk}" value="{kept}" checked', body)
+
+
+def test_results_as_chart_and_table_after_closing(agency, office):
+    survey = make_survey(agency)
+    for n, choice in enumerate((0, 0, 2)):
+        services.survey_answer(
+            survey=survey,
+            voter=f"v{n}",
+            address=f"203.0.113.{n}",
+            answers={int(k[1:]): v for k, v in _survey_post(survey, single=choice).items()},
+        )
+    services.survey_close(actor=office, survey=survey)
+    r = Client().get(reverse("outreach:survey", args=[survey.pk]))
+    body = r.content.decode()
+    assert "已结束" in body and 'id="survey-total">3<' in body
+    q1 = survey.questions.first()
+    chart_id = "q1-chart"
+    assert f'data-chart="{chart_id}"' in body and "vendor/echarts-5.6.0/echarts.min.js" in body
+    option = json.loads(
+        re.search(rf'<script id="{chart_id}" type="application/json">(.*?)</script>', body, re.S).group(1)
+    )
+    assert option["series"][0]["data"] == [1, 0, 2]  # bottom-up: 不满意, 基本满意, 满意
+    assert "<td>满意</td><td>2</td><td>66.7%</td>" in body
+    assert q1.text in body
+    assert "提交答卷" not in body
+
+
+def test_live_results_when_the_agency_chooses(agency):
+    survey = make_survey(agency, live=True)
+    body = Client().get(reverse("outreach:survey", args=[survey.pk])).content.decode()
+    assert "调查结果（实时）" in body and 'data-chart="q1-chart"' in body
+
+
+def test_lists_do_not_grow_queries_with_rows(agency, django_assert_max_num_queries):
+    for n in range(6):
+        case = make_case(agency, title=f"事项{n}")
+        services.case_respond(
+            actor=agency.publisher, case=case, kind=rules.STATEMENT, at=timezone.now(), summary="x"
+        )
+        services.promise_add(actor=agency.publisher, case=case, text="承诺", due_on=timezone.localdate())
+    c = login(agency.publisher)
+    client = Client()
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("outreach:cases")).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert c.get(reverse("outreach_staff:index")).status_code == 200
