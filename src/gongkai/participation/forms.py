@@ -74,6 +74,67 @@ class WriteForm(forms.Form):
         )
 
 
+class RegisterForm(forms.Form):
+    """Staff typing in a message received by phone, letter or in person."""
+
+    org = forms.ModelChoiceField(
+        label="收件机关", queryset=Organization.objects.none(), error_messages=_msgs("收件机关")
+    )
+    channel = forms.ChoiceField(
+        label="收到渠道",
+        choices=[(c, c) for c in services.REGISTER_CHANNELS],
+        error_messages=_msgs("收到渠道") | {"required": "请选择收到渠道。"},
+    )
+    received_on = forms.DateField(
+        label="收到日期",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        help_text="来电、来信或来访的日期；办理期限从这一天起算。",
+        error_messages=_msgs("收到日期") | {"invalid": "日期应为 YYYY-MM-DD，如 2026-03-05。"},
+    )
+    category = forms.ChoiceField(
+        label="留言类别",
+        choices=[(c, c) for c in workflow.CATEGORIES],
+        widget=forms.RadioSelect,
+        error_messages=_msgs("留言类别") | {"required": "请选择留言类别。"},
+    )
+    subject = forms.CharField(label="标题", max_length=200, error_messages=_msgs("标题"))
+    body = forms.CharField(
+        label="留言内容", widget=forms.Textarea(attrs={"rows": 10}), error_messages=_msgs("留言内容")
+    )
+    name = forms.CharField(label="留言人姓名（选填）", max_length=50, required=False)
+    phone = forms.CharField(label="联系电话（选填）", max_length=30, required=False)
+    email = forms.EmailField(label="电子邮箱（选填）", required=False, error_messages=_msgs("电子邮箱"))
+    address = forms.CharField(label="通信地址（选填，来信回复用）", max_length=200, required=False)
+    public_consent = forms.BooleanField(label="留言人同意公开留言和答复（不公开个人信息）", required=False)
+
+    def __init__(self, *args: Any, orgs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        problems = services.text_problems(
+            subject=data.get("subject", "") or "", body=data.get("body", "") or ""
+        )
+        for name, text in problems.items():
+            if name in data:
+                self.add_error(name, text)
+        return data
+
+    def message_data(self) -> MessageData:
+        d = self.cleaned_data
+        return MessageData(
+            category=d["category"],
+            subject=d["subject"],
+            body=d["body"],
+            name=d.get("name", ""),
+            phone=d.get("phone", ""),
+            email=d.get("email", ""),
+            public_consent=bool(d.get("public_consent")),
+            channel=d["channel"],
+        )
+
+
 class TrackForm(forms.Form):
     tracking_no = forms.CharField(label="留言编号", max_length=40, error_messages=_msgs("留言编号"))
     query_code = forms.CharField(label="查询码", max_length=40, error_messages=_msgs("查询码"))

@@ -45,7 +45,9 @@ def message_orgs_for_staff(user: Any) -> QuerySet[Organization]:
 
 def get_message_for_staff(user: Any, pk: int) -> Message:
     """The one permission-checking road to a message (Http404 for a message another agency holds)."""
-    message = Message.objects.select_related("org", "holder_org").filter(pk=pk).first()
+    message = (
+        Message.objects.select_related("org", "holder_org", "service", "registered_by").filter(pk=pk).first()
+    )
     if message is None:
         raise Http404
     if not (

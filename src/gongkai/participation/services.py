@@ -271,6 +271,54 @@ def _message_new(
     return NewMessage(message, code)
 
 
+# ---------------------------------------------------------------- staff registration (phone, letter, in person)
+
+REGISTER_CHANNELS = ("12345热线电话", "来信", "来访", "传真", "领导信箱（来信）")
+REGISTER_BACKDATE_DAYS = 366
+
+
+@transaction.atomic
+def message_register(
+    *, actor: Any, org: Organization, data: MessageData, received_on: date, writer_address: str = ""
+) -> NewMessage:
+    """A message received by phone, letter or in person, typed in by a message handler of the receiving agency (or
+    a platform admin) with its receipt date: the clock counts from that date (R-CAL-2), the loop is the site's.
+    The writer's contact is optional (an anonymous caller); the query code is shown once to tell the writer."""
+    if not (is_platform_admin(actor) or Role.MESSAGE_HANDLER.value in user_roles(actor, org)):
+        raise PermissionDenied("您不是该机关的互动办理人，不能登记留言。")
+    if data.category not in workflow.CATEGORIES:
+        raise ApplicationError("bad_category", "请选择留言类别。", field="category")
+    channel = " ".join(data.channel.split())[:100]
+    if not channel:
+        raise ApplicationError("missing_field", "请填写收到渠道。", field="channel")
+    today = _today()
+    if received_on > today:
+        raise ApplicationError("bad_date", "收到日期不能晚于今天。", field="received_on")
+    if received_on < today - timedelta(days=REGISTER_BACKDATE_DAYS):
+        raise ApplicationError(
+            "bad_date", "收到日期不能早于一年前；更早的留言请用导入功能。", field="received_on"
+        )
+    _check_text(data.subject, data.body)
+    return _message_new(
+        org=org,
+        data=MessageData(
+            category=data.category,
+            subject=data.subject,
+            body=data.body,
+            name=data.name,
+            phone=data.phone,
+            email=data.email,
+            public_consent=data.public_consent,
+            channel=channel,
+        ),
+        received_on=received_on,
+        action="message.register",
+        actor=actor,
+        extra={"registered_by": actor if getattr(actor, "is_authenticated", False) else None},
+        writer_extra={"address": writer_address.strip()},
+    )
+
+
 # ---------------------------------------------------------------- Open311 GeoReport v2 (issue 8 item 5)
 
 OPEN311_KEY_PREFIX = "o311_"

@@ -6,6 +6,7 @@ app_name = "participation_staff"
 
 urlpatterns = [
     path("", staff.inbox, name="inbox"),
+    path("register/", staff.register, name="register"),
     path("consultations/", consultations.staff_list, name="consultations"),
     path("consultations/<int:pk>/", consultations.staff_detail, name="consultation"),
     path("consultations/<int:pk>/close/", consultations.staff_close, name="consultation_close"),

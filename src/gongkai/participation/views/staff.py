@@ -12,11 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.core.errors import ApplicationError
 from gongkai.participation import selectors, services, workflow
-from gongkai.participation.forms import ActionForm, apply_error
+from gongkai.participation.forms import ActionForm, RegisterForm, apply_error
 from gongkai.participation.models import Message
 
 
@@ -107,3 +107,34 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         status = 400
     return _detail(request, message, {action: form}, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    """Type in a message received by phone, letter or in person; the query code is shown once."""
+    orgs = _staff_orgs(request.user)
+    form = RegisterForm(request.POST or None, orgs=orgs, initial={"org": orgs.first()})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                created = services.message_register(
+                    actor=request.user,
+                    org=form.cleaned_data["org"],
+                    data=form.message_data(),
+                    received_on=form.cleaned_data["received_on"],
+                    writer_address=form.cleaned_data.get("address", ""),
+                )
+            except ApplicationError as exc:
+                apply_error(form, exc)
+                status = 403 if exc.code == "forbidden" else 400
+            else:
+                return render(
+                    request,
+                    "participation/staff/register_done.html",
+                    {"message": created.message, "query_code": created.query_code},
+                )
+    return render(request, "participation/staff/register.html", {"form": form}, status=status)
