@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -53,4 +54,49 @@ def adoption_report_docx(consultation: Consultation, comments: list[Comment]) ->
         cells[3].text = comment.reason
     out = BytesIO()
     document.save(out)
+    return out.getvalue()
+
+
+FIGURE_COLUMNS = (
+    ("收到", "received"),
+    ("不予受理", "not_accepted"),
+    ("已答复", "replied"),
+    ("按期答复", "on_time"),
+    ("应答复", "due"),
+    ("按期答复率（%）", "on_time_rate"),
+    ("已评价", "rated"),
+    ("满意", "satisfied"),
+    ("基本满意", "basically_satisfied"),
+    ("不满意", "unsatisfied"),
+    ("满意率（%）", "satisfaction_rate"),
+)
+
+
+def figures_xlsx(figures: Any) -> bytes:
+    """The 12345 yearly work figures (selectors.YearFigures) as a workbook: one sheet per breakdown."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    first = wb.active
+    assert first is not None
+    wb.remove(first)
+    for title, head, rows in (
+        ("按类别", "类别", [*figures.by_category, figures.total]),
+        ("按渠道", "渠道", [*figures.by_channel, figures.total]),
+        ("按承办机关", "承办机关", [*figures.by_agency, figures.total]),
+    ):
+        ws = wb.create_sheet(title)
+        ws.append([f"{figures.year}年政民互动（12345）工作数据（统计至{figures.as_of.isoformat()}）"])
+        ws["A1"].font = Font(bold=True)
+        ws.append([head, *(label for label, _ in FIGURE_COLUMNS)])
+        for cell in ws[2]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            # A channel is free text from other systems: neutralize formula injection.
+            label = "'" + row.label if row.label[:1] in {"=", "+", "-", "@"} else row.label
+            ws.append([label, *(getattr(row, attr) for _, attr in FIGURE_COLUMNS)])
+        ws.column_dimensions["A"].width = 28
+    out = BytesIO()
+    wb.save(out)
     return out.getvalue()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongkai.participation.views import consultations, public
+from gongkai.participation.views import consultations, figures, public
 
 app_name = "participation"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("messages/track/<str:tracking_no>/", public.track_detail, name="track_detail"),
     path("messages/track/<str:tracking_no>/rate/", public.rate, name="rate"),
     path("messages/org/<str:org_code>/", public.org_message_list, name="org_list"),
+    path("messages/figures/", figures.figures_page, name="figures"),
+    path("messages/figures/<int:year>.xlsx", figures.figures_download, name="figures_xlsx"),
     path("messages/<str:tracking_no>/", public.message_detail, name="detail"),
     path("consultations/", consultations.public_list, name="consultations"),
     path("consultations/<int:pk>/", consultations.public_detail, name="consultation"),
