@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from gongkai.core.errors import ApplicationError
+from gongkai.policy import importers as policy_importers
 from gongkai.publishing import importers
 
 
@@ -24,22 +25,31 @@ class Command(BaseCommand):
         p = sub.add_parser("items", help="导出已发布的政府信息")
         p.add_argument("--org", metavar="CODE", help="只导出该机关（机构代码）发布的信息")
         p.add_argument("--output", metavar="PATH", help="写入文件而不是标准输出")
+        for name, (label, _store, _export) in policy_importers.KINDS.items():
+            p = sub.add_parser(name, help=f"导出已发布的{label}（导入格式）")
+            p.add_argument("--org", metavar="CODE", help="只导出该机关的记录（机构代码）")
+            p.add_argument("--output", metavar="PATH", help="写入文件而不是标准输出")
 
     def handle(self, *args: Any, **options: Any) -> None:
         err = importers.stderr_of(options)
         output = options.get("output")
+        export = (
+            importers.export_items
+            if options["what"] == "items"
+            else policy_importers.exporter_for(options["what"])
+        )
         try:
             if output:
                 try:
                     with open(output, "w", encoding="utf-8") as fh:
-                        count = importers.export_items(fh, org_code=options.get("org"))
+                        count = export(fh, org_code=options.get("org"))
                 except OSError as exc:
                     err.write(f"无法写入 {output}：{exc.strerror or exc}\n")
                     raise SystemExit(2) from exc
             else:
                 out = importers.stdout_of(options)
                 try:
-                    count = importers.export_items(out, org_code=options.get("org"))
+                    count = export(out, org_code=options.get("org"))
                     out.flush()
                 except BrokenPipeError as exc:
                     # The reader went away (`gongkai export items | head`): stop quietly, like other filters.

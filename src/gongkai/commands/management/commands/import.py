@@ -7,17 +7,21 @@ go to stderr. Exit status: 0 every line accepted; 1 some lines rejected (the goo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from gongkai.policy import importers as policy_importers
 from gongkai.publishing import importers
 
-IMPORTERS = {
+IMPORTERS: dict[str, Callable[..., importers.ImportResult]] = {
     "orgs": importers.import_orgs,
     "items": importers.import_items,
     "columns": importers.import_columns,
+    # 建议提案办理结果, 办事指南, 权责清单, 政策问答, 政府公报 (docs/formats.md "Policy records")
+    **{kind: policy_importers.importer_for(kind) for kind in policy_importers.KINDS},
 }
 
 
@@ -32,6 +36,9 @@ class Command(BaseCommand):
             ("columns", "栏目（路径上的上级栏目自动创建）"),
         ):
             p = sub.add_parser(name, help=f"导入{label}")
+            p.add_argument("file", metavar="FILE.jsonl", help="每行一个 JSON 对象，UTF-8")
+        for name, (label, _store, _export) in policy_importers.KINDS.items():
+            p = sub.add_parser(name, help=f"导入{label}（已发布的记录，幂等）")
             p.add_argument("file", metavar="FILE.jsonl", help="每行一个 JSON 对象，UTF-8")
 
     def handle(self, *args: Any, **options: Any) -> None:
