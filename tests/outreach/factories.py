@@ -39,7 +39,7 @@ def make_outreach_agency(prefix: str = "a") -> OutreachAgency:
     org = make_org(f"{prefix}宣传局")
     return OutreachAgency(
         org=org,
-        publisher=make_user(f"{prefix}_pub", org, Role.PUBLISHER),
+        publisher=make_user(f"{prefix}_pub", org, Role.PUBLISHER, email=f"{prefix}_pub@example.gov.cn"),
         drafter=make_user(f"{prefix}_drafter", org, Role.DRAFTER),
     )
 

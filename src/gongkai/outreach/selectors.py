@@ -218,7 +218,6 @@ class QuestionResult:
 def _bar_option(title: str, labels: list[str], counts: list[int]) -> dict[str, Any]:
     """An ECharts option (rendered by portal/static/gongkai/charts.js): horizontal bars, top option first."""
     return {
-        "aria": {"enabled": True},
         "title": {"text": title, "left": 0, "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "grid": {"left": 8, "right": 40, "top": 36, "bottom": 8, "containLabel": True},
