@@ -433,3 +433,95 @@ def test_the_worked_example_of_docs_foi_md():
         (clock.COUNTING, 8, 0),  # 03-06, 07, 10 … 14, 17
     ]
     assert "答复期限由2025年2月27日延至2025年3月13日" in result.segments[3].explanation
+
+
+# ---------------------------------------------------------------- R-FOI-5: requests unreasonable in number or frequency
+
+R_ASK = Event("reason_requested", date(2025, 1, 22))
+R_GOT = Event("reason_received", date(2025, 1, 27))
+
+
+def test_r_foi_5_asking_for_reasons_does_not_stop_the_clock_by_default():
+    # The statute (条例 第三十五条) names no pause: received 2025-01-20, due 2025-02-21 as without the entries.
+    assert due(date(2025, 1, 20), R_ASK, R_GOT) == date(2025, 2, 21)
+
+
+def test_r_foi_5_reason_pause_when_the_deployment_says_so():
+    # Paused 01-22 → 01-27: takes out 01-23, 01-24, Sun 01-26 (调休), 01-27 = 4 working days; 02-21 + 4:
+    # 02-24 (1), 25 (2), 26 (3), 27 (4).
+    rules = Rules(reason_stops_clock=True)
+    assert due(date(2025, 1, 20), R_ASK, R_GOT, rules=rules) == date(2025, 2, 27)
+    waiting = clock.compute(REAL, received_on=date(2025, 1, 20), events=[R_ASK], rules=rules)
+    assert waiting.state == clock.PAUSED and waiting.due_on is None
+    assert "要求申请人说明理由" in waiting.explanation
+
+
+def test_r_foi_5_later_reply_date_becomes_the_deadline_and_is_explained():
+    later = Event("later_reply_date", date(2025, 2, 10), reply_by=date(2025, 3, 31))
+    result = clock.compute(REAL, received_on=date(2025, 1, 20), events=[R_ASK, R_GOT, later])
+    assert result.due_on == date(2025, 3, 31) and result.later_due_on == date(2025, 3, 31)
+    marker = next(s for s in result.segments if s.kind == clock.LATER_DATE)
+    assert "条例第三十五条" in marker.explanation
+    assert "答复期限由2025年2月21日延至2025年3月31日" in marker.explanation
+    assert result.explanation.endswith("答复期限：2025年3月31日（依条例第三十五条确定的延迟答复期限）。")
+    check(date(2025, 1, 20), [R_ASK, R_GOT], later)  # allowed
+
+
+def test_r_foi_5_later_date_never_shortens_a_deadline_the_working_days_give():
+    # An extension of 20 after the later date: 02-21 + 20 working days = 2025-03-21 < 03-24 set → 03-24 stays;
+    # a later date earlier than the counted deadline is noted and the counted one holds.
+    later = Event("later_reply_date", date(2025, 2, 10), reply_by=date(2025, 3, 24))
+    ext = Event("extension", date(2025, 2, 12), working_days=20)
+    assert due(date(2025, 1, 20), R_ASK, R_GOT, later, ext) == date(2025, 3, 24)
+    early = Event("later_reply_date", date(2025, 2, 10), reply_by=date(2025, 2, 14))
+    result = clock.compute(REAL, received_on=date(2025, 1, 20), events=[R_ASK, R_GOT, early])
+    assert result.due_on == date(2025, 2, 21) and result.later_due_on is None
+    assert any("以后者为准" in n for n in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("ledger", "new", "code"),
+    [
+        ([], Event("reason_received", date(2025, 1, 27)), "no_reason_requested"),
+        ([R_ASK], Event("reason_requested", date(2025, 1, 23)), "reason_twice"),
+        ([], Event("reason_requested", date(2025, 2, 24)), "reason_after_deadline"),
+        ([], Event("later_reply_date", date(2025, 2, 10), reply_by=date(2025, 3, 31)), "no_reason_received"),
+        (
+            [R_ASK],
+            Event("later_reply_date", date(2025, 2, 10), reply_by=date(2025, 3, 31)),
+            "no_reason_received",
+        ),
+        ([R_ASK, R_GOT], Event("later_reply_date", date(2025, 2, 10)), "missing_reply_by"),
+        # Not later than the deadline in force (2025-02-21): nothing to delay.
+        (
+            [R_ASK, R_GOT],
+            Event("later_reply_date", date(2025, 2, 10), reply_by=date(2025, 2, 21)),
+            "later_date_not_later",
+        ),
+        # Decided after the deadline in force.
+        (
+            [R_ASK, R_GOT],
+            Event("later_reply_date", date(2025, 2, 24), reply_by=date(2025, 3, 31)),
+            "later_date_after_deadline",
+        ),
+        (
+            [R_ASK, R_GOT, Event("later_reply_date", date(2025, 2, 10), reply_by=date(2025, 3, 31))],
+            Event("later_reply_date", date(2025, 2, 11), reply_by=date(2025, 4, 30)),
+            "later_date_twice",
+        ),
+        ([], Event("fee_paid", date(2025, 1, 22), reply_by=date(2025, 3, 31)), "bad_reply_by"),
+        (
+            [Event("supplement_requested", date(2025, 1, 21))],
+            Event("reason_requested", date(2025, 1, 22)),
+            "awaiting_supplement",
+        ),
+    ],
+)
+def test_r_foi_5_ledger_rules(ledger, new, code):
+    with pytest.raises(clock.ClockRuleError) as exc:
+        check(date(2025, 1, 20), ledger, new)
+    assert exc.value.code == code and exc.value.message
+
+
+def test_r_foi_5_later_date_is_a_head_event():
+    assert clock.HEAD_EVENTS == {"extension", "later_reply_date"}

@@ -313,9 +313,61 @@ def test_forwarded_link_survives_the_round_trip(agency, other, tmp_path):
     copy = Request.objects.get(external_id="copy")
     assert copy.forwarded_from == Request.objects.get(external_id="orig")
     _, records, _ = export(code_b)
-    assert {r["external_id"]: r.get("forwarded_from") for r in records} == {"copy": "orig", "lost": None}
+    # The unresolved reference is kept (and exported) until its original arrives.
+    assert {r["external_id"]: r.get("forwarded_from") for r in records} == {"copy": "orig", "lost": "nowhere"}
     awaiting = next(r for r in records if r["external_id"] == "copy")
     assert awaiting["due_on"] is None and awaiting["due_note"].startswith("尚未确认收到")
+
+
+@pytest.mark.parametrize("forwarded_first", [True, False])
+def test_forwarded_from_resolves_whichever_file_comes_first(agency, other, tmp_path, forwarded_first):
+    code_a, code_b = agency.org.code, other.org.code
+    original = write_jsonl(
+        tmp_path / "orig.jsonl", line("2024-0007", code_a, outcome="unable.not_held", replied_on="2025-01-22")
+    )
+    forwarded = write_jsonl(
+        tmp_path / "copy.jsonl",
+        line("B-0001", code_b, status="awaiting_confirmation", received_on=None, forwarded_from="2024-0007"),
+    )
+    first, second = (forwarded, original) if forwarded_first else (original, forwarded)
+    status, _, err = run("import", str(first))
+    assert status == 0
+    copy = Request.objects.filter(external_id="B-0001").first()
+    if forwarded_first:
+        assert "line 1: pending_target" in err and "待其导入后自动关联" in err
+        assert copy is not None and copy.forwarded_from is None and copy.forwarded_from_ref == "2024-0007"
+    status, _, err = run("import", str(second))
+    assert status == 0 and "pending_target" not in err
+    copy = Request.objects.get(external_id="B-0001")
+    assert copy.forwarded_from == Request.objects.get(external_id="2024-0007")
+    assert copy.forwarded_from_ref == ""
+    # Importing the same files again changes nothing.
+    assert run("import", str(forwarded))[0] == 0
+    assert Request.objects.get(external_id="B-0001").forwarded_from_id == copy.forwarded_from_id
+
+
+def test_r_foi_5_later_reply_date_round_trips(agency, tmp_path):
+    code = agency.org.code
+    events = [
+        {"type": "reason_requested", "on": "2025-01-22"},
+        {"type": "reason_received", "on": "2025-01-27"},
+        {"type": "later_reply_date", "on": "2025-02-10", "reply_by": "2025-03-31"},
+    ]
+    path = write_jsonl(tmp_path / "r5.jsonl", line("r5", code, events=events))
+    assert run("import", str(path))[0] == 0
+    assert ClockEvent.objects.get(type="later_reply_date").reply_by == date(2025, 3, 31)
+    _, records, _ = export(code)
+    record = next(r for r in records if r["external_id"] == "r5")
+    assert record["events"] == events and record["due_on"] == "2025-03-31"
+    bad = write_jsonl(
+        tmp_path / "bad.jsonl",
+        line(
+            "r5b", code, events=[{"type": "later_reply_date", "on": "2025-02-10", "reply_by": "2025-03-31"}]
+        ),
+    )
+    status, _, err = run("import", str(bad))
+    assert status == 1 and "line 1: no_reason_received" in err
+    assert not Request.objects.filter(external_id="r5b").exists()
 
 
 def test_command_exit_status_two_when_nothing_can_be_done(agency, tmp_path):

@@ -23,6 +23,9 @@ def test_workflow_table_allows_only_listed_moves():
                 "extend",
                 "fee_notice",
                 "fee_pay",
+                "reason_request",
+                "reason_receive",
+                "later_date",
                 "event_cancel",
             )
         },
@@ -37,9 +40,13 @@ def test_workflow_table_allows_only_listed_moves():
 
 def test_r_foi_4_only_the_foi_head_extends():
     assert workflow.TRANSITIONS["extend"].roles == {"foi_head"}
-    assert [t.action for t in workflow.available_actions("open", {"foi_head"})] == ["extend", "event_cancel"]
+    assert [t.action for t in workflow.available_actions("open", {"foi_head"})] == [
+        "extend",
+        "later_date",
+        "event_cancel",
+    ]
     handler = {t.action for t in workflow.available_actions("open", {"foi_handler"})}
-    assert "extend" not in handler and "reply" in handler
+    assert "extend" not in handler and "later_date" not in handler and "reply" in handler
     assert [t.action for t in workflow.available_actions("open", {"applicant"})] == ["withdraw"]
     assert workflow.available_actions("replied", {"foi_handler", "foi_head"}) == []
 
@@ -53,6 +60,9 @@ def test_ledger_actions_map_to_event_types():
         "extension": "extend",
         "fee_notice": "fee_notice",
         "fee_paid": "fee_pay",
+        "reason_requested": "reason_request",
+        "reason_received": "reason_receive",
+        "later_reply_date": "later_date",
     }
 
 

@@ -57,7 +57,11 @@ def test_mask_lengths_are_a_setting(agency, settings):
 def test_available_actions_follow_roles(agency):
     request = register(agency)
     assert "extend" not in {t.action for t in selectors.available_actions(agency.handler, request)}
-    assert {t.action for t in selectors.available_actions(agency.head, request)} == {"extend", "event_cancel"}
+    assert {t.action for t in selectors.available_actions(agency.head, request)} == {
+        "extend",
+        "later_date",
+        "event_cancel",
+    }
     assert selectors.available_actions(agency.drafter, request) == []
 
 

@@ -604,3 +604,91 @@ def test_a_second_handler_role_elsewhere_gives_no_rights_here(agency, other):
         services.request_reply(
             actor=other.handler, request=request, outcome="disclosed", replied_on=date(2025, 2, 10)
         )
+
+
+# ---------------------------------------------------------------- R-FOI-5 (条例 第三十五条)
+
+
+def test_r_foi_5_reasons_then_a_later_reply_date_set_by_the_foi_head(agency):
+    request = register(agency)  # received 2025-01-20, due 2025-02-21
+    with pytest.raises(ApplicationError) as exc:
+        services.reason_request(actor=agency.handler, request=request, on=date(2025, 1, 22), note=" ")
+    assert exc.value.code == "missing_comment"
+    services.reason_request(
+        actor=agency.handler, request=request, on=date(2025, 1, 22), note="请说明一个月内申请120件的用途"
+    )
+    mail = Outbox.objects.filter(ref__endswith=":reason_requested").get()
+    assert "第三十五条" in mail.body and "120件" in mail.body
+    with pytest.raises(ApplicationError) as exc:
+        services.later_reply_date_set(
+            actor=agency.head,
+            request=request,
+            on=date(2025, 2, 10),
+            reply_by=date(2025, 3, 31),
+            reason="合理",
+        )
+    assert exc.value.code == "no_reason_received"
+    services.reason_receive(actor=agency.handler, request=request, on=date(2025, 1, 27), note="课题研究")
+    with pytest.raises(PermissionDenied) as perm:
+        services.later_reply_date_set(
+            actor=agency.handler,
+            request=request,
+            on=date(2025, 2, 10),
+            reply_by=date(2025, 3, 31),
+            reason="合理",
+        )
+    assert "确定延迟答复期限" in perm.value.message
+    with pytest.raises(ApplicationError) as exc:
+        services.later_reply_date_set(
+            actor=agency.head,
+            request=request,
+            on=date(2025, 2, 10),
+            reply_by=date(2025, 2, 20),
+            reason="合理",
+        )
+    assert (exc.value.code, exc.value.field) == ("later_date_not_later", "reply_by")
+    services.later_reply_date_set(
+        actor=agency.head,
+        request=request,
+        on=date(2025, 2, 10),
+        reply_by=date(2025, 3, 31),
+        reason="课题研究，理由合理",
+    )
+    result = selectors.request_clock(request)
+    assert result is not None and result.due_on == date(2025, 3, 31)
+    entry = audit("foi.later_date")[0]
+    assert entry.actor == agency.head and entry.data["reply_by"] == "2025-03-31"
+    assert "2025年3月31日" in Outbox.objects.filter(ref__endswith=":later_date").get().body
+    # Reasons judged reasonable: no 不予处理 for excess any more.
+    with pytest.raises(ApplicationError) as exc:
+        services.request_reply(
+            actor=agency.handler,
+            request=request,
+            outcome="not_processed.excessive",
+            replied_on=date(2025, 2, 12),
+            details={"reason": "理由不合理"},
+        )
+    assert exc.value.code == "ledger_mismatch"
+    # Only the FOI head cancels it; the deadline falls back to the counted one.
+    later = ClockEvent.objects.get(type="later_reply_date")
+    with pytest.raises(PermissionDenied):
+        services.clock_event_cancel(actor=agency.handler, event=later, reason="误录", on=date(2025, 2, 11))
+    services.clock_event_cancel(actor=agency.head, event=later, reason="误录", on=date(2025, 2, 11))
+    assert selectors.request_clock(request).due_on == date(2025, 2, 21)  # type: ignore[union-attr]
+
+
+def test_r_foi_5_excessive_not_processed_only_after_asking_for_reasons(agency):
+    request = register(agency)
+    reply = {
+        "actor": agency.handler,
+        "outcome": "not_processed.excessive",
+        "replied_on": date(2025, 2, 10),
+        "details": {"reason": "一个月内申请120件，所述理由不合理"},
+    }
+    with pytest.raises(ApplicationError) as exc:
+        services.request_reply(request=request, **reply)
+    assert exc.value.code == "ledger_mismatch" and "说明理由" in exc.value.message
+    services.reason_request(actor=agency.handler, request=request, on=date(2025, 1, 22), note="请说明理由")
+    services.request_reply(request=request, **reply)
+    request.refresh_from_db()
+    assert request.status == "replied" and request.outcome == "not_processed.excessive"

@@ -219,6 +219,32 @@ def test_extension_by_head(client, agency, request_a):
     assert ClockEvent.objects.get().working_days == 10
 
 
+def test_r_foi_5_reason_then_later_date_through_the_pages(client, agency, request_a):
+    client.force_login(agency.handler)
+    page = html(client.get(detail(request_a.pk)))
+    assert 'data-action="reason_request"' in page and 'data-action="later_date"' not in page
+    r = client.post(act(request_a.pk, "reason_request"), {"reason_request-on": "2025-01-22"})
+    assert r.status_code == 400 and "需要说明的事项" in html(r)
+    data = {"reason_request-on": "2025-01-22", "reason_request-comment": "请说明申请用途"}
+    assert client.post(act(request_a.pk, "reason_request"), data).status_code == 302
+    data = {"reason_receive-on": "2025-01-27", "reason_receive-comment": "课题研究"}
+    assert client.post(act(request_a.pk, "reason_receive"), data).status_code == 302
+    client.force_login(agency.head)
+    data = {
+        "later_date-on": "2025-02-10",
+        "later_date-reply_by": "2025-02-20",
+        "later_date-comment": "理由合理",
+    }
+    r = client.post(act(request_a.pk, "later_date"), data)
+    assert r.status_code == 400 and "应晚于现行答复期限" in html(r)
+    r = client.post(act(request_a.pk, "later_date"), {**data, "later_date-reply_by": "2025-03-31"})
+    assert r.status_code == 302
+    page = html(client.get(detail(request_a.pk)))
+    assert "依条例第三十五条确定延迟答复期限至" in page
+    assert "答复期限由2025年2月21日延至2025年3月31日" in page
+    assert "条例第三十五条" in page and "确定延迟答复期限" in page
+
+
 def test_fee_calculator_then_notice_and_payment(client, agency, request_a):
     client.force_login(agency.handler)
     data = {"fee_notice-on": "2025-02-03", "fee_notice-basis": "per_page", "fee_notice-quantity": "201"}

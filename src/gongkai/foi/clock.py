@@ -23,11 +23,19 @@ Event types (the ledger):
     extension             延期 — once, 1–20 working days, approved by the FOI head on or before the deadline in force
     fee_notice            收费通知 — pauses when `Rules.fee_stops_clock`; payment due 20 working days after receipt
     fee_paid              缴费 — resumes
+    reason_requested      要求说明理由 — R-FOI-5 (条例 第三十五条): once, within the reply period; pauses only when
+                          `Rules.reason_stops_clock` (default no: the statute names no pause)
+    reason_received       收到理由说明 — the applicant's reasons arrived (resumes when paused)
+    later_reply_date      确定延迟答复期限 — R-FOI-5: the reasons were judged reasonable but the request cannot be
+                          answered within 第三十三条's period; once, after a received reason, approved by the FOI
+                          head on or before the deadline in force; `reply_by` (a calendar date later than that
+                          deadline) becomes the deadline. Reasons judged unreasonable end in the outcome
+                          `not_processed.excessive` (outcomes.py), which needs a `reason_requested` entry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -40,6 +48,10 @@ CONSULTATION_ENDED = "consultation_ended"
 EXTENSION = "extension"
 FEE_NOTICE = "fee_notice"
 FEE_PAID = "fee_paid"
+# R-FOI-5 (条例 第三十五条): requests unreasonable in number or frequency.
+REASON_REQUESTED = "reason_requested"
+REASON_RECEIVED = "reason_received"
+LATER_REPLY_DATE = "later_reply_date"
 
 EVENT_TYPES = (
     SUPPLEMENT_REQUESTED,
@@ -49,6 +61,9 @@ EVENT_TYPES = (
     EXTENSION,
     FEE_NOTICE,
     FEE_PAID,
+    REASON_REQUESTED,
+    REASON_RECEIVED,
+    LATER_REPLY_DATE,
 )
 EVENT_LABELS = {
     SUPPLEMENT_REQUESTED: "告知补正",
@@ -58,7 +73,12 @@ EVENT_LABELS = {
     EXTENSION: "延期答复",
     FEE_NOTICE: "收费通知",
     FEE_PAID: "缴费",
+    REASON_REQUESTED: "要求说明理由",
+    REASON_RECEIVED: "收到理由说明",
+    LATER_REPLY_DATE: "确定延迟答复期限",
 }
+# Event types only the FOI head may record or cancel (条例 第三十三条第二款, 第三十五条).
+HEAD_EVENTS = frozenset({EXTENSION, LATER_REPLY_DATE})
 # Event types that carry `working_days`.
 WITH_WORKING_DAYS = frozenset({SUPPLEMENT_REQUESTED, EXTENSION})
 
@@ -71,6 +91,7 @@ STATE_LABELS = {RUNNING: "计时中", PAUSED: "暂停计时", AWAITING_SUPPLEMEN
 
 # Segment kinds.
 COUNTING, SUPPLEMENT, CONSULTATION, FEE, PAUSE = "counting", "supplement", "consultation", "fee", "pause"
+REASON, LATER_DATE = "reason", "later_date"
 
 
 class ClockRuleError(ValueError):
@@ -89,6 +110,7 @@ class Event:
     working_days: int | None = None
     party: str = ""  # consultations: third_party | agency ("" on an end: the earliest open one)
     notice_received_on: date | None = None  # fee_notice: the day the applicant received it (default `on`)
+    reply_by: date | None = None  # later_reply_date: the later reply date the agency set (R-FOI-5)
 
 
 @dataclass(frozen=True)
@@ -99,6 +121,7 @@ class Rules:
     consultation_working_days: int = 15  # 条例 第三十二条、第三十四条
     fee_payment_working_days: int = 20  # R-FOI-7
     fee_stops_clock: bool = True  # R-FOI-7: unverified, a deployment setting
+    reason_stops_clock: bool = False  # R-FOI-5: the statute names no pause; a deployment setting
 
 
 @dataclass(frozen=True)
@@ -144,6 +167,7 @@ class Clock:
     deadlines: tuple[SideDeadline, ...] = ()
     notes: tuple[str, ...] = ()
     paused_since: date | None = None
+    later_due_on: date | None = None  # R-FOI-5: the later reply date in force, when it decides `due_on`
 
     @property
     def total_working_days(self) -> int:
@@ -157,7 +181,9 @@ class Clock:
     def explanation(self) -> str:
         """The whole derivation as Chinese text, one line per segment, then the result."""
         lines = [s.explanation for s in self.segments]
-        if self.due_on is not None:
+        if self.due_on is not None and self.later_due_on is not None:
+            lines.append(f"答复期限：{cn_date(self.due_on)}（依条例第三十五条确定的延迟答复期限）。")
+        elif self.due_on is not None:
             lines.append(f"答复期限：{cn_date(self.due_on)}（共{self.total_working_days}个工作日）。")
         elif self.state == PAUSED:
             lines.append(f"目前暂停计时，尚余{self.remaining}个工作日。")
@@ -202,11 +228,21 @@ def _consultations(events: Sequence[Event]) -> list[tuple[Event, Event | None]]:
 
 
 def _fees(events: Sequence[Event]) -> list[tuple[Event, Event | None]]:
+    return _pairs(events, FEE_NOTICE, FEE_PAID)
+
+
+def _reasons(events: Sequence[Event]) -> list[tuple[Event, Event | None]]:
+    """R-FOI-5: each request for reasons with the arrival of the applicant's reasons."""
+    return _pairs(events, REASON_REQUESTED, REASON_RECEIVED)
+
+
+def _pairs(events: Sequence[Event], opening: str, closing: str) -> list[tuple[Event, Event | None]]:
+    """Pair each `opening` event with the first later `closing` one (FIFO)."""
     pairs: list[list[Event | None]] = []
     for event in events:
-        if event.type == FEE_NOTICE:
+        if event.type == opening:
             pairs.append([event, None])
-        elif event.type == FEE_PAID:
+        elif event.type == closing:
             for pair in pairs:
                 if pair[1] is None:
                     pair[1] = event
@@ -218,28 +254,33 @@ def _fees(events: Sequence[Event]) -> list[tuple[Event, Event | None]]:
     return result
 
 
+def _pause(
+    kind: str, begun: Event, ended: Event | None, closed_on: date | None, opened: str, done: str, waiting: str
+) -> _Pause:
+    """A pause from `begun` to `ended` (or to `closed_on`, or still open), with its sentence: `opened` names what
+    started it, `done` what ended it, `waiting` what is still awaited."""
+    text = f"{opened.format(on=cn_date(begun.on))}，"
+    if ended is not None:
+        text += f"{cn_date(ended.on)}{done}）"
+    else:
+        text += f"至{cn_date(closed_on)}）" if closed_on else f"{waiting}）"
+    return _Pause(begun.on, ended.on if ended else closed_on, kind, text)
+
+
 def _pauses(events: Sequence[Event], rules: Rules, closed_on: date | None) -> list[_Pause]:
     pauses = []
     for start, end in _consultations(events):
         who = PARTY_LABELS.get(start.party or THIRD_PARTY, "第三方")
-        end_on = end.on if end else closed_on
-        text = f"征求{who}意见（{cn_date(start.on)}发出征求意见书，"
-        text += (
-            f"{cn_date(end.on)}收到意见）"
-            if end
-            else (f"至{cn_date(closed_on)}）" if closed_on else "尚未收到意见）")
-        )
-        pauses.append(_Pause(start.on, end_on, CONSULTATION, text))
+        opened = f"征求{who}意见（{{on}}发出征求意见书"
+        pauses.append(_pause(CONSULTATION, start, end, closed_on, opened, "收到意见", "尚未收到意见"))
     if rules.fee_stops_clock:
         for notice, paid in _fees(events):
-            end_on = paid.on if paid else closed_on
-            text = f"收取信息处理费（{cn_date(notice.on)}发出收费通知，"
-            text += (
-                f"{cn_date(paid.on)}缴费）"
-                if paid
-                else (f"至{cn_date(closed_on)}）" if closed_on else "尚未缴费）")
-            )
-            pauses.append(_Pause(notice.on, end_on, FEE, text))
+            opened = "收取信息处理费（{on}发出收费通知"
+            pauses.append(_pause(FEE, notice, paid, closed_on, opened, "缴费", "尚未缴费"))
+    if rules.reason_stops_clock:  # R-FOI-5
+        for asked, given in _reasons(events):
+            opened = "要求申请人说明理由（{on}发出"
+            pauses.append(_pause(REASON, asked, given, closed_on, opened, "收到理由说明", "尚未收到理由说明"))
     return sorted(pauses, key=lambda p: p.start)
 
 
@@ -499,6 +540,25 @@ def _compute(
     else:
         counted_as_of = counted
 
+    later_due_on: date | None = None
+    later = next((e for e in ordered if e.type == LATER_REPLY_DATE and e.reply_by is not None), None)
+    if later is not None and later.reply_by is not None:
+        computed = due_on
+        text = (
+            f"{cn_date(later.on)}，申请人申请公开政府信息的数量、频次明显超过合理范围，经要求说明理由，"
+            "认为理由合理但无法在条例第三十三条规定的期限内答复，经政府信息公开工作机构负责人同意，"
+            f"确定延迟答复期限至{cn_date(later.reply_by)}（条例第三十五条）"
+        )
+        if computed is not None and later.reply_by > computed:
+            due_on = later_due_on = later.reply_by
+            text += f"，答复期限由{cn_date(computed)}延至{cn_date(later.reply_by)}"
+        elif computed is not None:
+            notes.append(
+                f"注意：确定的延迟答复期限（{cn_date(later.reply_by)}）不晚于按工作日计算的期限"
+                f"（{cn_date(computed)}），以后者为准。"
+            )
+        _insert_marker(segments, Segment(later.on, later.on, LATER_DATE, 0, 0, text + "。"))
+
     for ext in extensions if markers else []:
         before, after = _deadlines_around(schedule, received_on, ordered, ext, rules)
         text = (
@@ -521,6 +581,7 @@ def _compute(
         deadlines=tuple(deadlines),
         notes=tuple(notes),
         paused_since=paused_since,
+        later_due_on=later_due_on,
     )
 
 
@@ -630,6 +691,8 @@ def check_event(
             raise ClockRuleError("bad_working_days", f"{label}的工作日数须至少为 1。")
     elif new.working_days is not None:
         raise ClockRuleError("bad_working_days", f"{label}不带工作日数。")
+    if new.reply_by is not None and new.type != LATER_REPLY_DATE:
+        raise ClockRuleError("bad_reply_by", f"{label}不带确定的答复期限。")
     ledger = _Ledger(list(events))
     awaiting = bool(ledger.of(SUPPLEMENT_REQUESTED)) and not ledger.of(SUPPLEMENT_RECEIVED)
 
@@ -694,6 +757,48 @@ def check_event(
         unpaid = [n for n, p in _fees(ledger.events) if p is None]
         if not unpaid:
             raise ClockRuleError("no_fee_notice", "没有未缴费的收费通知，不能登记缴费。")
+    elif new.type in (REASON_REQUESTED, REASON_RECEIVED, LATER_REPLY_DATE):
+        _check_excessive(ledger.events, new, in_force)
+
+
+def _check_excessive(events: Sequence[Event], new: Event, in_force: Callable[[], date | None]) -> None:
+    """R-FOI-5 (条例 第三十五条): the agency may ask for reasons (once, within the reply period); reasons judged
+    reasonable may bring a later reply date (once, set before the deadline in force and later than it)."""
+    if new.type == REASON_REQUESTED:
+        if any(e.type == REASON_REQUESTED for e in events):
+            raise ClockRuleError("reason_twice", "本申请已要求过申请人说明理由。")
+        due = in_force()
+        if due is not None and new.on > due:
+            raise ClockRuleError(
+                "reason_after_deadline", f"答复期限已于{cn_date(due)}届满，不能再要求申请人说明理由。"
+            )
+    elif new.type == REASON_RECEIVED:
+        if not [a for a, g in _reasons(events) if g is None]:
+            raise ClockRuleError("no_reason_requested", "没有待说明的理由，不能登记收到理由说明。")
+    else:
+        if any(e.type == LATER_REPLY_DATE for e in events):
+            raise ClockRuleError("later_date_twice", "本申请已确定过延迟答复期限。")
+        if not any(g is not None for _, g in _reasons(events)):
+            raise ClockRuleError(
+                "no_reason_received",
+                "须先要求申请人说明理由并收到其理由说明，认为理由合理的，方可确定延迟答复期限（条例第三十五条）。",
+            )
+        if new.reply_by is None:
+            raise ClockRuleError("missing_reply_by", "请填写确定的答复期限。")
+        due = in_force()
+        if due is not None and new.on > due:
+            raise ClockRuleError(
+                "later_date_after_deadline",
+                f"答复期限已于{cn_date(due)}届满，不能再确定延迟答复期限（须在答复期限届满前确定）。",
+            )
+        floor = due if due is not None else new.on
+        if new.reply_by <= floor:
+            raise ClockRuleError(
+                "later_date_not_later",
+                f"确定的答复期限应晚于{'现行答复期限' if due is not None else '确定之日'}"
+                f"（{cn_date(floor)}）：只有无法在条例第三十三条规定的期限内答复的，才确定延迟答复期限"
+                "（条例第三十五条）。",
+            )
 
 
 def check_ledger(

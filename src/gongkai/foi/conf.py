@@ -18,8 +18,14 @@ def fee_stops_clock() -> bool:
     return bool(getattr(settings, "GONGKAI_FOI_FEE_STOPS_CLOCK", True))
 
 
+def reason_stops_clock() -> bool:
+    """R-FOI-5: whether waiting for the applicant's reasons (条例 第三十五条) stops the reply clock. The statute
+    names no such pause; default: it does not."""
+    return bool(getattr(settings, "GONGKAI_FOI_REASON_STOPS_CLOCK", False))
+
+
 def clock_rules() -> Rules:
-    return Rules(fee_stops_clock=fee_stops_clock())
+    return Rules(fee_stops_clock=fee_stops_clock(), reason_stops_clock=reason_stops_clock())
 
 
 def schedule() -> Schedule:

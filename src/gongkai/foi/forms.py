@@ -270,6 +270,23 @@ class ExtendForm(ActionForm):
         self.require_comment("延期理由")
 
 
+class ReasonRequestForm(ActionForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.require_comment(
+            "需要说明的事项",
+            "申请公开政府信息的数量、频次明显超过合理范围的，可以要求申请人说明理由（条例第三十五条）。",
+        )
+
+
+class LaterDateForm(ActionForm):
+    reply_by = _date("确定的答复期限", help_text="须晚于现行答复期限（条例第三十五条）。")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.require_comment("认定理由合理、无法按期答复的说明")
+
+
 class FeeNoticeForm(ActionForm):
     basis = forms.ChoiceField(
         label="收费方式", choices=list(fee_rules.BASIS_LABELS.items()), widget=forms.RadioSelect
@@ -388,6 +405,9 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "extend": ExtendForm,
     "fee_notice": FeeNoticeForm,
     "fee_pay": ActionForm,
+    "reason_request": ReasonRequestForm,
+    "reason_receive": ActionForm,
+    "later_date": LaterDateForm,
     "event_cancel": CancelForm,
     "reply": ReplyForm,
     "forward": ForwardForm,

@@ -66,12 +66,23 @@ class ParsedEvent:
     amount: Decimal | None = None
     basis: str = ""
     quantity: int | None = None
+    reply_by: date | None = None
 
     def as_rule_event(self) -> clock.Event:
-        return clock.Event(self.type, self.on, self.working_days, self.party, self.notice_received_on)
+        return clock.Event(
+            self.type, self.on, self.working_days, self.party, self.notice_received_on, self.reply_by
+        )
 
     def key(self) -> tuple[Any, ...]:
-        return (self.type, self.on, self.working_days, self.party, self.party_name, self.notice_received_on)
+        return (
+            self.type,
+            self.on,
+            self.working_days,
+            self.party,
+            self.party_name,
+            self.notice_received_on,
+            self.reply_by,
+        )
 
 
 @dataclass
@@ -176,6 +187,7 @@ def _events(raw: Any) -> list[ParsedEvent]:
                 amount=amount,
                 basis=basis,
                 quantity=_int(item.get("quantity"), f"{where}的 quantity", "bad_event"),
+                reply_by=parse_date(item.get("reply_by"), f"{where}的 reply_by"),
             )
         )
     return events
@@ -331,6 +343,7 @@ def _state(request: Request) -> dict[str, Any]:
             "fee_quantity",
             "fee_amount",
             "forwarded_from_id",
+            "forwarded_from_ref",
             *APPLICANT_FIELDS,
         )
     }
@@ -391,7 +404,26 @@ class RequestImporter:
             raise
         if parsed.forwarded_from:
             self.links.append((line_no, parsed.external_id, parsed.forwarded_from))
+        self._resolve_references_to(parsed.external_id)
         return outcome
+
+    @staticmethod
+    def _original(key: str) -> Request | None:
+        """The request a `forwarded_from` names: by external id, or by tracking number."""
+        return (
+            Request.objects.filter(external_id=key).first()
+            or Request.objects.filter(tracking_no=key.upper()).first()
+        )
+
+    @staticmethod
+    def _resolve_references_to(external_id: str) -> None:
+        """Link the requests waiting for this one as their original (imported earlier, in this file or before)."""
+        original = Request.objects.filter(external_id=external_id).only("pk", "tracking_no").first()
+        if original is None:
+            return
+        Request.objects.filter(forwarded_from__isnull=True).filter(
+            Q(forwarded_from_ref=external_id) | Q(forwarded_from_ref__iexact=original.tracking_no)
+        ).exclude(pk=original.pk).update(forwarded_from=original, forwarded_from_ref="")
 
     def _find(self, parsed: ParsedRequest) -> Request | None:
         found = Request.objects.select_for_update().filter(external_id=parsed.external_id).first()
@@ -437,7 +469,7 @@ class RequestImporter:
         else:
             before = _state(request)
             before_events = [
-                (e.type, e.on, e.working_days, e.party, e.party_name, e.notice_received_on)
+                (e.type, e.on, e.working_days, e.party, e.party_name, e.notice_received_on, e.reply_by)
                 for e in request.events.filter(cancelled_at__isnull=True).order_by("on", "id")
             ]
             before_remedies = [
@@ -458,6 +490,13 @@ class RequestImporter:
         request.outcome = parsed.outcome
         request.replied_on = parsed.replied_on
         request.withdrawn_on = parsed.withdrawn_on
+        if parsed.forwarded_from:
+            # Kept as a reference until the original is on the platform (`_resolve_references_to`).
+            original = self._original(parsed.forwarded_from)
+            if original is not None and original.pk != request.pk:
+                request.forwarded_from, request.forwarded_from_ref = original, ""
+            elif request.forwarded_from_id is None:
+                request.forwarded_from_ref = parsed.forwarded_from
         for name in parsed.applicant:
             setattr(request, name, getattr(checked, name))
         if parsed.applicant:
@@ -491,6 +530,7 @@ class RequestImporter:
                         party=e.party,
                         party_name=e.party_name,
                         notice_received_on=e.notice_received_on,
+                        reply_by=e.reply_by,
                         note="导入",
                     )
                     for e in parsed.events
@@ -523,17 +563,18 @@ class RequestImporter:
     def finish(self) -> list[tuple[int, str, str]]:
         """Link forwarded requests to their originals (named by external id or tracking number)."""
         for line_no, external_id, key in self.links:
-            original = (
-                Request.objects.filter(external_id=key).first()
-                or Request.objects.filter(tracking_no=key.upper()).first()
-            )
+            original = self._original(key)
             if original is None:
                 self.warnings.append(
-                    (line_no, "pending_target", f"{external_id} 的转自申请 {key} 不在平台上，未关联。")
+                    (
+                        line_no,
+                        "pending_target",
+                        f"{external_id} 的转自申请 {key} 尚不在平台上，已记下，待其导入后自动关联。",
+                    )
                 )
                 continue
             Request.objects.filter(external_id=external_id).exclude(forwarded_from=original).update(
-                forwarded_from=original
+                forwarded_from=original, forwarded_from_ref=""
             )
         return sorted(self.warnings)
 
@@ -592,6 +633,8 @@ def request_record(
             event["party_name"] = e.party_name
         if e.notice_received_on:
             event["notice_received_on"] = e.notice_received_on.isoformat()
+        if e.reply_by:
+            event["reply_by"] = e.reply_by.isoformat()
         if e.type == clock.FEE_NOTICE and request.fee_amount is not None:
             event["amount"] = float(request.fee_amount) if request.fee_amount % 1 else int(request.fee_amount)
             if request.fee_basis:
@@ -603,6 +646,8 @@ def request_record(
         record["withdrawn_on"] = request.withdrawn_on.isoformat()
     if request.forwarded_from_id and request.forwarded_from is not None:
         record["forwarded_from"] = request.forwarded_from.external_id or request.forwarded_from.tracking_no
+    elif request.forwarded_from_ref:
+        record["forwarded_from"] = request.forwarded_from_ref
     due, note = None, ""
     if request.received_on is None:
         note = "尚未确认收到，答复期限未起算"

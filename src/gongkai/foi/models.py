@@ -107,6 +107,8 @@ class Request(models.Model):
         related_name="forwarded_to",
         verbose_name="转自",
     )
+    # An imported `forwarded_from` whose original is not on the platform yet: kept until it is imported.
+    forwarded_from_ref = models.CharField("转自申请（待关联）", max_length=200, blank=True, db_index=True)
     is_historical = models.BooleanField("历史导入", default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -157,6 +159,9 @@ class ClockEvent(models.Model):
         EXTENSION = clock_rules.EXTENSION, "延期答复"
         FEE_NOTICE = clock_rules.FEE_NOTICE, "收费通知"
         FEE_PAID = clock_rules.FEE_PAID, "缴费"
+        REASON_REQUESTED = clock_rules.REASON_REQUESTED, "要求说明理由"
+        REASON_RECEIVED = clock_rules.REASON_RECEIVED, "收到理由说明"
+        LATER_REPLY_DATE = clock_rules.LATER_REPLY_DATE, "确定延迟答复期限"
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
     type = models.CharField("事项", max_length=32, choices=Type.choices)
@@ -167,6 +172,7 @@ class ClockEvent(models.Model):
     )
     party_name = models.CharField("被征求意见方名称", max_length=200, blank=True)
     notice_received_on = models.DateField("申请人收到通知日期", null=True, blank=True)
+    reply_by = models.DateField("确定的答复期限", null=True, blank=True)  # later_reply_date (R-FOI-5)
     note = models.TextField("说明", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -193,6 +199,7 @@ class ClockEvent(models.Model):
             working_days=self.working_days,
             party=self.party,
             notice_received_on=self.notice_received_on,
+            reply_by=self.reply_by,
         )
 
 

@@ -78,6 +78,17 @@ def applicant_mail(request: Request, topic: str, **ctx: Any) -> OutboxMessage | 
             "政府信息公开申请答复期限延长",
             f"{head}经政府信息公开工作机构负责人同意，答复期限延长{ctx['working_days']}个工作日。{due_text}",
         ),
+        "reason_requested": lambda: (
+            "请说明政府信息公开申请的理由",
+            f"{head}申请公开政府信息的数量、频次明显超过合理范围，请说明理由（条例第三十五条）：\n"
+            f"{ctx.get('note') or '（详见告知书）'}\n"
+            "经审查理由不合理的，将告知不予处理；理由合理但无法在法定期限内答复的，将确定延迟答复的合理期限。",
+        ),
+        "later_date": lambda: (
+            "政府信息公开申请确定延迟答复期限",
+            f"{head}经审查，您说明的理由合理，但无法在法定期限内答复，"
+            f"经政府信息公开工作机构负责人同意，确定延迟答复期限（条例第三十五条）。{due_text}",
+        ),
         "fee_notice": lambda: (
             "政府信息公开信息处理费收费通知",
             f"{head}需缴纳信息处理费{ctx['amount']}元，请于{cn_date(ctx['payment_due'])}前缴纳"

@@ -45,6 +45,8 @@ VARIANT_LABELS = {
 LEDGER_SUPPLEMENT_RECEIVED = "supplement_received"  # 补正后仍不明确: a supplement was received
 LEDGER_SUPPLEMENT_MISSING = "supplement_missing"  # 逾期不补正: a supplement was asked for and never came
 LEDGER_FEE_UNPAID = "fee_unpaid"  # 逾期未缴费: a fee notice, unpaid after the payment period
+# R-FOI-5 不予处理（大量反复申请）: reasons were asked for, and not judged reasonable (no later reply date).
+LEDGER_REASON_UNREASONABLE = "reason_unreasonable"
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,7 @@ OUTCOMES: dict[str, Outcome] = {
             "4.无正当理由大量反复申请",
             requires=(REASON,),
             legal_basis=f"{_TIAOLI}第三十五条",
+            ledger=LEDGER_REASON_UNREASONABLE,
         ),
         Outcome(
             "not_processed.confirmation",

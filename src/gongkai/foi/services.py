@@ -364,6 +364,7 @@ class ClockParams:
     party: str = ""
     party_name: str = ""
     notice_received_on: date | None = None
+    reply_by: date | None = None  # later_reply_date (R-FOI-5)
 
 
 @dataclass(frozen=True)
@@ -445,7 +446,7 @@ def _transition(
     held = roles if roles is not None else user_roles(actor, request.org)
     if not spec.roles & held:
         if spec.roles == {workflow.FOI_HEAD}:
-            raise PermissionDenied("只有本机关政府信息公开工作机构负责人可以批准延期答复。")
+            raise PermissionDenied(f"只有本机关政府信息公开工作机构负责人可以{spec.label}。")
         raise PermissionDenied("您不是本机关的依申请公开经办人，不能办理该申请。")
     comment = comment.strip()
     if spec.needs_comment and not comment:
@@ -496,6 +497,8 @@ _FIELD_OF_CODE = {
     "extension_too_long": "working_days",
     "bad_working_days": "working_days",
     "bad_party": "party",
+    "missing_reply_by": "reply_by",
+    "later_date_not_later": "reply_by",
 }
 
 
@@ -509,6 +512,7 @@ def _append_event(step: _Step, event_type: str, params: ClockParams, note: str =
         working_days=params.working_days,
         party=params.party,
         notice_received_on=params.notice_received_on,
+        reply_by=params.reply_by,
     )
     try:
         _schedule_call(
@@ -530,12 +534,15 @@ def _append_event(step: _Step, event_type: str, params: ClockParams, note: str =
         party=params.party,
         party_name=params.party_name.strip()[:200],
         notice_received_on=params.notice_received_on,
+        reply_by=params.reply_by,
         note=note,
         created_by=step.actor if getattr(step.actor, "pk", None) else None,
     )
     step.data.update({"event": event_type, "event_id": event.pk})
     if params.working_days is not None:
         step.data["working_days"] = params.working_days
+    if params.reply_by is not None:
+        step.data["reply_by"] = params.reply_by.isoformat()
     return event
 
 
@@ -642,6 +649,26 @@ def _do_fee_pay(step: _Step) -> None:
     _append_event(step, clock.FEE_PAID, _clock_params(step), note=step.comment)
 
 
+def _do_reason_request(step: _Step) -> None:
+    """R-FOI-5: ask the applicant to explain a request unreasonable in number or frequency (`comment`: what)."""
+    _append_event(step, clock.REASON_REQUESTED, _clock_params(step), note=step.comment)
+    notify.applicant_mail(step.request, "reason_requested", note=step.comment)
+
+
+def _do_reason_receive(step: _Step) -> None:
+    _append_event(step, clock.REASON_RECEIVED, _clock_params(step), note=step.comment)
+
+
+def _do_later_date(step: _Step) -> None:
+    """R-FOI-5: the reasons are reasonable but the request cannot be answered in time: the FOI head sets a later
+    reply date (`params.reply_by`), which becomes the deadline."""
+    params = _clock_params(step)
+    if params.reply_by is None:
+        raise ApplicationError("missing_reply_by", "请填写确定的答复期限。", field="reply_by")
+    _append_event(step, clock.LATER_REPLY_DATE, params, note=step.comment)
+    notify.applicant_mail(step.request, "later_date", due_on=_due_quietly(step.request), note=step.comment)
+
+
 def _do_event_cancel(step: _Step) -> None:
     params = step.params
     if not isinstance(params, CancelParams):
@@ -650,9 +677,11 @@ def _do_event_cancel(step: _Step) -> None:
     event = ClockEvent.objects.filter(pk=params.event_id, request=request, cancelled_at__isnull=True).first()
     if event is None:
         raise ApplicationError("no_event", "该计时记录不存在或已撤销。")
-    if event.type == clock.EXTENSION and workflow.FOI_HEAD not in step.roles:
-        raise PermissionDenied("只有本机关政府信息公开工作机构负责人可以撤销延期。")
-    if event.type != clock.EXTENSION and workflow.FOI_HANDLER not in step.roles:
+    if event.type in clock.HEAD_EVENTS and workflow.FOI_HEAD not in step.roles:
+        raise PermissionDenied(
+            f"只有本机关政府信息公开工作机构负责人可以撤销{clock.EVENT_LABELS[event.type]}。"
+        )
+    if event.type not in clock.HEAD_EVENTS and workflow.FOI_HANDLER not in step.roles:
         raise PermissionDenied("您不是本机关的依申请公开经办人，不能办理该申请。")
     received = request.received_on
     assert received is not None
@@ -709,6 +738,20 @@ def _ledger_condition(request: Request, spec: outcome_rules.Outcome, on: date) -
                     f"补正期限至{clock.cn_date(period_due)}，尚未届满。",
                     field="replied_on",
                 )
+    if spec.ledger == outcome_rules.LEDGER_REASON_UNREASONABLE:
+        # R-FOI-5 (条例 第三十五条): 不予处理 only after asking for reasons and judging them unreasonable.
+        if not any(e.type == clock.REASON_REQUESTED for e in events):
+            raise ApplicationError(
+                "ledger_mismatch",
+                "“无正当理由大量反复申请”不予处理前，须先要求申请人说明理由（条例第三十五条）。",
+                field="outcome",
+            )
+        if any(e.type == clock.LATER_REPLY_DATE for e in events):
+            raise ApplicationError(
+                "ledger_mismatch",
+                "已认定申请理由合理并确定延迟答复期限，不能再以理由不合理为由不予处理。",
+                field="outcome",
+            )
     if spec.ledger == outcome_rules.LEDGER_FEE_UNPAID:
         notices = [e for e in events if e.type == clock.FEE_NOTICE]
         paid = [e for e in events if e.type == clock.FEE_PAID]
@@ -848,6 +891,9 @@ _HANDLERS: dict[str, Callable[[_Step], None]] = {
     "extend": _do_extend,
     "fee_notice": _do_fee_notice,
     "fee_pay": _do_fee_pay,
+    "reason_request": _do_reason_request,
+    "reason_receive": _do_reason_receive,
+    "later_date": _do_later_date,
     "event_cancel": _do_event_cancel,
     "reply": _do_reply,
     "forward": _do_forward,
@@ -959,6 +1005,33 @@ def fee_notice(
 
 def fee_paid(*, actor: Any, request: Request, on: date, note: str = "") -> Request:
     return request_transition(actor=actor, request=request, action="fee_pay", on=on, comment=note)
+
+
+def reason_request(*, actor: Any, request: Request, on: date, note: str) -> Request:
+    """R-FOI-5 (条例 第三十五条): a request clearly beyond a reasonable number or frequency — ask the applicant,
+    once and within the reply period, to explain it (`note`: what to explain). Reasons judged unreasonable end in
+    `not_processed.excessive`; reasonable ones may bring a later reply date (`later_reply_date_set`)."""
+    if not note.strip():
+        raise ApplicationError("missing_comment", "请写明需要申请人说明的事项。", field="comment")
+    return request_transition(actor=actor, request=request, action="reason_request", on=on, comment=note)
+
+
+def reason_receive(*, actor: Any, request: Request, on: date, note: str = "") -> Request:
+    return request_transition(actor=actor, request=request, action="reason_receive", on=on, comment=note)
+
+
+def later_reply_date_set(*, actor: Any, request: Request, on: date, reply_by: date, reason: str) -> Request:
+    """R-FOI-5: the FOI head judges the applicant's reasons reasonable and, the request not answerable within
+    第三十三条's period, sets a later reply date `reply_by` (later than the deadline in force, decided on or
+    before it); the due date becomes `reply_by`."""
+    return request_transition(
+        actor=actor,
+        request=request,
+        action="later_date",
+        on=on,
+        comment=reason,
+        params=ClockParams(reply_by=reply_by),
+    )
 
 
 def clock_event_cancel(*, actor: Any, event: ClockEvent, reason: str, on: date | None = None) -> Request:

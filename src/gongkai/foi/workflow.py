@@ -11,7 +11,7 @@ rows of the same table so that one service (`services.request_transition`) check
 the source state, the actor's role in the request's agency, the comment when one is required.
 
 Roles: `foi_handler` (依申请公开经办人) does the work; `foi_head` (政府信息公开工作机构负责人) alone approves an
-extension (条例 第三十三条第二款) and may cancel one; `applicant` is the person holding the query code, who may
+extension (条例 第三十三条第二款) and a later reply date (第三十五条, R-FOI-5) and may cancel them; `applicant` is the person holding the query code, who may
 withdraw their own request.
 """
 
@@ -83,6 +83,28 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition("fee_notice", _OPEN_ONLY, OPEN, _HANDLER, "发出收费通知", event_type="fee_notice"),
         Transition("fee_pay", _OPEN_ONLY, OPEN, _HANDLER, "登记缴费", event_type="fee_paid"),
+        # R-FOI-5 (条例 第三十五条): requests unreasonable in number or frequency.
+        Transition(
+            "reason_request",
+            _OPEN_ONLY,
+            OPEN,
+            _HANDLER,
+            "要求申请人说明理由",
+            needs_comment=True,
+            event_type="reason_requested",
+        ),
+        Transition(
+            "reason_receive", _OPEN_ONLY, OPEN, _HANDLER, "收到理由说明", event_type="reason_received"
+        ),
+        Transition(
+            "later_date",
+            _OPEN_ONLY,
+            OPEN,
+            frozenset({FOI_HEAD}),
+            "确定延迟答复期限",
+            needs_comment=True,
+            event_type="later_reply_date",
+        ),
         Transition(
             "event_cancel",
             _OPEN_ONLY,

@@ -239,6 +239,14 @@ def _perform(action: str, user: Any, foi_request: Request, form: ActionForm) -> 
         )
     elif action == "fee_pay":
         services.fee_paid(actor=user, request=foi_request, on=on, note=comment)
+    elif action == "reason_request":
+        services.reason_request(actor=user, request=foi_request, on=on, note=comment)
+    elif action == "reason_receive":
+        services.reason_receive(actor=user, request=foi_request, on=on, note=comment)
+    elif action == "later_date":
+        services.later_reply_date_set(
+            actor=user, request=foi_request, on=on, reply_by=d["reply_by"], reason=comment
+        )
     elif action == "event_cancel":
         event = selectors.request_ledger(foi_request).filter(pk=d["event_id"]).first()
         if event is None:
