@@ -6,6 +6,8 @@ goes through a service, which checks the role again and refuses with a Chinese m
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -64,6 +66,114 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+# ---------------------------------------------------------------- one generic new / detail / transition view
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """What differs between the staff pages of 建议提案答复, 办事指南 and 政策问答: the views below serve all three."""
+
+    name: str  # URL names `policy_staff:<name>` and `policy_staff:<name>_transition`
+    var: str  # the template variable, and the services' keyword for the record
+    template: str
+    form_class: Any
+    get_for_staff: Callable[[Any, int], Any]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    transition: Callable[..., Any]
+    data_of: Callable[[Any], Any]  # valid form → the services' typed data
+    initial_of: Callable[[Any], dict[str, Any]]
+    table: dict[str, rules.Transition]
+    editable_states: frozenset[str]
+    created_message: str
+    saved_message: str
+    more_context: Callable[[Any], dict[str, Any]] = lambda obj: {}
+
+
+def record_new(request: HttpRequest, kind: RecordKind) -> HttpResponse:
+    orgs = _editor_orgs(request.user)
+    form = kind.form_class(request.POST or None, orgs=orgs, initial=_only_org(orgs))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = kind.create(actor=request.user, org=form.cleaned_data["org"], data=kind.data_of(form))
+        except ApplicationError as exc:
+            status = _form_error(form, exc)
+        else:
+            messages.success(request, kind.created_message)
+            return redirect(f"policy_staff:{kind.name}", pk=obj.pk)
+    return render(request, kind.template, {"form": form, kind.var: None}, status=status)
+
+
+def record_detail(request: HttpRequest, pk: int, kind: RecordKind) -> HttpResponse:
+    obj = kind.get_for_staff(request.user, pk)
+    can_edit = services.may_edit(request.user, obj.org)
+    editable = obj.status in kind.editable_states and can_edit
+    form = None
+    status = 200
+    if editable or request.method == "POST":
+        form = kind.form_class(
+            request.POST or None,
+            orgs=Organization.objects.filter(pk=obj.org_id),
+            initial=kind.initial_of(obj),
+        )
+        form.fields["org"].disabled = True
+    if request.method == "POST":
+        assert form is not None
+        if form.is_valid():
+            try:
+                kind.update(actor=request.user, data=kind.data_of(form), **{kind.var: obj})
+            except ApplicationError as exc:
+                status = _form_error(form, exc)
+            else:
+                messages.success(request, kind.saved_message)
+                return redirect(f"policy_staff:{kind.name}", pk=obj.pk)
+    context = {
+        "form": form,
+        kind.var: obj,
+        "editable": editable,
+        "can_edit": can_edit,
+        "actions": _actions(kind.table, request.user, obj),
+        **kind.more_context(obj),
+    }
+    return render(request, kind.template, context, status=status)
+
+
+def record_transition(request: HttpRequest, pk: int, kind: RecordKind) -> HttpResponse:
+    obj = kind.get_for_staff(request.user, pk)
+    action = request.POST.get("action", "")
+    try:
+        kind.transition(
+            actor=request.user, action=action, comment=request.POST.get("comment", ""), **{kind.var: obj}
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已发布。" if action == "publish" else "已撤回。")
+    return redirect(f"policy_staff:{kind.name}", pk=obj.pk)
+
+
+def record_views(kind: RecordKind) -> tuple[Any, Any, Any]:
+    """The (new, detail, transition) views of one kind of record, behind the login (transition: POST only)."""
+
+    @login_required
+    def new(request: HttpRequest) -> HttpResponse:
+        return record_new(request, kind)
+
+    @login_required
+    def detail(request: HttpRequest, pk: int) -> HttpResponse:
+        return record_detail(request, pk, kind)
+
+    @login_required
+    @require_POST
+    def transition(request: HttpRequest, pk: int) -> HttpResponse:
+        return record_transition(request, pk, kind)
+
+    for view, suffix in ((new, "new"), (detail, "detail"), (transition, "transition")):
+        view.__name__ = view.__qualname__ = f"{kind.name}_{suffix}"
+    return new, detail, transition
+
+
 # ---------------------------------------------------------------- 建议提案办理结果
 
 
@@ -81,80 +191,24 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def proposal_new(request: HttpRequest) -> HttpResponse:
-    orgs = _editor_orgs(request.user)
-    form = ProposalForm(
-        request.POST or None,
-        orgs=orgs,
-        initial=_only_org(orgs),
-    )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            reply = services.proposal_create(
-                actor=request.user, org=form.cleaned_data["org"], data=form.proposal_data()
-            )
-        except ApplicationError as exc:
-            status = _form_error(form, exc)
-        else:
-            messages.success(request, "答复草稿已保存。")
-            return redirect("policy_staff:proposal", pk=reply.pk)
-    return render(request, "policy/staff/proposal_form.html", {"form": form, "reply": None}, status=status)
-
-
-@login_required
-def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = selectors.get_proposal_for_staff(request.user, pk)
-    editable = reply.status in rules.RECORD_EDITABLE and services.may_edit(request.user, reply.org)
-    form = None
-    status = 200
-    if editable or request.method == "POST":
-        form = ProposalForm(
-            request.POST or None,
-            orgs=Organization.objects.filter(pk=reply.org_id),
-            initial=ProposalForm.initial_from(reply),
-        )
-        form.fields["org"].disabled = True
-    if request.method == "POST":
-        assert form is not None
-        if form.is_valid():
-            try:
-                services.proposal_update(actor=request.user, reply=reply, data=form.proposal_data())
-            except ApplicationError as exc:
-                status = _form_error(form, exc)
-            else:
-                messages.success(request, "已保存。")
-                return redirect("policy_staff:proposal", pk=reply.pk)
-    return render(
-        request,
-        "policy/staff/proposal_form.html",
-        {
-            "form": form,
-            "reply": reply,
-            "actions": _actions(rules.RECORD_TRANSITIONS, request.user, reply),
-            "co_handlers": reply.co_handlers.all(),
-        },
-        status=status,
-    )
-
-
-def _transition_view(request: HttpRequest, fn: Any, obj: Any, kwarg: str, url: str) -> HttpResponse:
-    action = request.POST.get("action", "")
-    try:
-        fn(actor=request.user, action=action, comment=request.POST.get("comment", ""), **{kwarg: obj})
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已发布。" if action == "publish" else "已撤回。")
-    return redirect(url, pk=obj.pk)
-
-
-@login_required
-@require_POST
-def proposal_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = selectors.get_proposal_for_staff(request.user, pk)
-    return _transition_view(request, services.proposal_transition, reply, "reply", "policy_staff:proposal")
+PROPOSALS = RecordKind(
+    name="proposal",
+    var="reply",
+    template="policy/staff/proposal_form.html",
+    form_class=ProposalForm,
+    get_for_staff=selectors.get_proposal_for_staff,
+    create=services.proposal_create,
+    update=services.proposal_update,
+    transition=services.proposal_transition,
+    data_of=lambda form: form.proposal_data(),
+    initial_of=ProposalForm.initial_from,
+    table=rules.RECORD_TRANSITIONS,
+    editable_states=rules.RECORD_EDITABLE,
+    created_message="答复草稿已保存。",
+    saved_message="已保存。",
+    more_context=lambda reply: {"co_handlers": reply.co_handlers.all()},
+)
+proposal_new, proposal_detail, proposal_transition = record_views(PROPOSALS)
 
 
 # ---------------------------------------------------------------- 办事指南
@@ -166,63 +220,27 @@ def guide_list(request: HttpRequest) -> HttpResponse:
     return render(request, "policy/staff/guide_list.html", {"guides": guides})
 
 
-@login_required
-def guide_new(request: HttpRequest) -> HttpResponse:
-    orgs = _editor_orgs(request.user)
-    form = GuideForm(
-        request.POST or None,
-        orgs=orgs,
-        initial=_only_org(orgs),
-    )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            guide = services.guide_create(
-                actor=request.user, org=form.cleaned_data["org"], data=form.guide_data()
-            )
-        except ApplicationError as exc:
-            status = _form_error(form, exc)
-        else:
-            messages.success(request, "办事指南草稿已保存。")
-            return redirect("policy_staff:guide", pk=guide.pk)
-    return render(request, "policy/staff/guide_form.html", {"form": form, "guide": None}, status=status)
-
-
-@login_required
-def guide_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    guide = selectors.get_guide_for_staff(request.user, pk)
-    initial = {"org": guide.org_id, **services.guide_snapshot(guide)}
-    form = GuideForm(request.POST or None, orgs=Organization.objects.filter(pk=guide.org_id), initial=initial)
-    form.fields["org"].disabled = True
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.guide_update(actor=request.user, guide=guide, data=form.guide_data())
-        except ApplicationError as exc:
-            status = _form_error(form, exc)
-        else:
-            messages.success(request, "已保存（发布后公众才能看到修改）。")
-            return redirect("policy_staff:guide", pk=guide.pk)
-    return render(
-        request,
-        "policy/staff/guide_form.html",
-        {
-            "form": form,
-            "guide": guide,
-            "can_edit": services.may_edit(request.user, guide.org),
-            "missing": rules.guide_missing_elements(services.guide_snapshot(guide)),
-            "actions": _actions(rules.GUIDE_TRANSITIONS, request.user, guide),
-            "versions": guide.versions.select_related("published_by").order_by("-number"),
-        },
-        status=status,
-    )
-
-
-@login_required
-@require_POST
-def guide_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    guide = selectors.get_guide_for_staff(request.user, pk)
-    return _transition_view(request, services.guide_transition, guide, "guide", "policy_staff:guide")
+GUIDES = RecordKind(
+    name="guide",
+    var="guide",
+    template="policy/staff/guide_form.html",
+    form_class=GuideForm,
+    get_for_staff=selectors.get_guide_for_staff,
+    create=services.guide_create,
+    update=services.guide_update,
+    transition=services.guide_transition,
+    data_of=lambda form: form.guide_data(),
+    initial_of=lambda guide: {"org": guide.org_id, **services.guide_snapshot(guide)},
+    table=rules.GUIDE_TRANSITIONS,
+    editable_states=rules.GUIDE_EDITABLE,  # a guide is a working copy, edited in every state
+    created_message="办事指南草稿已保存。",
+    saved_message="已保存（发布后公众才能看到修改）。",
+    more_context=lambda guide: {
+        "missing": rules.guide_missing_elements(services.guide_snapshot(guide)),
+        "versions": guide.versions.select_related("published_by").order_by("-number"),
+    },
+)
+guide_new, guide_detail, guide_transition = record_views(GUIDES)
 
 
 # ---------------------------------------------------------------- 权责清单
@@ -339,61 +357,24 @@ def qa_stale(request: HttpRequest) -> HttpResponse:
     return render(request, "policy/staff/qa_stale.html", {"rows": selectors.qas_citing_invalid(request.user)})
 
 
-@login_required
-def qa_new(request: HttpRequest) -> HttpResponse:
-    orgs = _editor_orgs(request.user)
-    form = QAForm(
-        request.POST or None,
-        orgs=orgs,
-        initial=_only_org(orgs),
-    )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            qa = services.qa_create(actor=request.user, org=form.cleaned_data["org"], data=form.qa_data())
-        except ApplicationError as exc:
-            status = _form_error(form, exc)
-        else:
-            messages.success(request, "问答草稿已保存；可继续添加引用文件。")
-            return redirect("policy_staff:qa", pk=qa.pk)
-    return render(request, "policy/staff/qa_form.html", {"form": form, "qa": None}, status=status)
-
-
-@login_required
-def qa_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    qa = selectors.get_qa_for_staff(request.user, pk)
-    editable = qa.status in rules.RECORD_EDITABLE and services.may_edit(request.user, qa.org)
-    form = None
-    status = 200
-    if editable or request.method == "POST":
-        form = QAForm(
-            request.POST or None,
-            orgs=Organization.objects.filter(pk=qa.org_id),
-            initial={"org": qa.org_id, "title": qa.title, "question": qa.question, "answer": qa.answer},
-        )
-        form.fields["org"].disabled = True
-    if request.method == "POST":
-        assert form is not None
-        if form.is_valid():
-            try:
-                services.qa_update(actor=request.user, qa=qa, data=form.qa_data())
-            except ApplicationError as exc:
-                status = _form_error(form, exc)
-            else:
-                messages.success(request, "已保存。")
-                return redirect("policy_staff:qa", pk=qa.pk)
-    return render(
-        request,
-        "policy/staff/qa_form.html",
-        {
-            "form": form,
-            "qa": qa,
-            "editable": editable,
-            "citations": selectors.qa_citations(qa),
-            "actions": _actions(rules.RECORD_TRANSITIONS, request.user, qa),
-        },
-        status=status,
-    )
+QAS = RecordKind(
+    name="qa",
+    var="qa",
+    template="policy/staff/qa_form.html",
+    form_class=QAForm,
+    get_for_staff=selectors.get_qa_for_staff,
+    create=services.qa_create,
+    update=services.qa_update,
+    transition=services.qa_transition,
+    data_of=lambda form: form.qa_data(),
+    initial_of=lambda qa: {"org": qa.org_id, "title": qa.title, "question": qa.question, "answer": qa.answer},
+    table=rules.RECORD_TRANSITIONS,
+    editable_states=rules.RECORD_EDITABLE,
+    created_message="问答草稿已保存；可继续添加引用文件。",
+    saved_message="已保存。",
+    more_context=lambda qa: {"citations": selectors.qa_citations(qa)},
+)
+qa_new, qa_detail, qa_transition = record_views(QAS)
 
 
 @login_required
@@ -420,10 +401,3 @@ def qa_uncite(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已取消引用。")
     return redirect("policy_staff:qa", pk=citation.qa_id)
-
-
-@login_required
-@require_POST
-def qa_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    qa = selectors.get_qa_for_staff(request.user, pk)
-    return _transition_view(request, services.qa_transition, qa, "qa", "policy_staff:qa")
