@@ -41,10 +41,27 @@ def test_reply_permissions(agency, other):
     )
     assert request.status == "answered" and request.dataset == dataset
     open_request = services.data_request_create(org=None, **REQUEST)
-    assert (
-        services.data_request_reply(actor=other.publisher, request=open_request, reply="可以").status
-        == "answered"
-    )
+    with pytest.raises(PermissionDenied):
+        services.data_request_reply(actor=other.publisher, request=open_request, reply="可以")
+
+
+def test_requests_to_no_agency_only_for_the_platform_office(client, agency, admin):
+    """Review finding: a 数据需求 to no agency (with the requester's contact) was visible to every staff member."""
+    open_request = services.data_request_create(org=None, **REQUEST)
+    for user in (agency.publisher, agency.staff):
+        assert not selectors.data_requests_for_staff(user).filter(pk=open_request.pk).exists()
+        client.login(username=user.username, password=PASSWORD)
+        page = client.get("/staff/opendata/requests/").content.decode()
+        assert "共享单车停放点" not in page and "13900000000" not in page
+        assert (
+            client.post(f"/staff/opendata/requests/{open_request.pk}/reply/", {"reply": "x"}).status_code
+            == 404
+        )
+    client.login(username=admin.username, password=PASSWORD)
+    assert "13900000000" in client.get("/staff/opendata/requests/").content.decode()
+    client.post(f"/staff/opendata/requests/{open_request.pk}/reply/", {"reply": "已转交数据局研究"})
+    open_request.refresh_from_db()
+    assert open_request.status == "answered" and open_request.replied_by == admin
 
 
 def test_staff_request_and_usage_pages(client, agency, other):

@@ -295,11 +295,12 @@ def data_requests_public() -> QuerySet[DataRequest]:
 
 
 def data_requests_for_staff(user: Any) -> QuerySet[DataRequest]:
+    """The one road to 数据需求 in the back office. A request addressed to an agency is seen by that agency's
+    staff; a request to no agency (to the platform) — with the requester's contact — only by the 政务公开办
+    (platform admins), who answer it or pass it on."""
     if is_platform_admin(user):
         return DataRequest.objects.select_related("org")
-    return DataRequest.objects.filter(
-        Q(org__in=orgs_for_staff(user).values("pk")) | Q(org__isnull=True)
-    ).select_related("org")
+    return DataRequest.objects.filter(org__in=orgs_for_staff(user).values("pk")).select_related("org")
 
 
 def get_data_request_for_staff(user: Any, pk: int) -> DataRequest:

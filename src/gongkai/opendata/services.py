@@ -661,15 +661,13 @@ def data_request_create(
 def data_request_reply(
     *, actor: Any, request: DataRequest, reply: str, dataset: Dataset | None = None
 ) -> DataRequest:
-    """The addressed agency's data publisher (any agency's, for a request to the platform) replies, optionally
-    naming the dataset that answers it."""
+    """The addressed agency's data publisher (the 政务公开办 — a platform admin — for a request to no agency)
+    replies, optionally naming the dataset that answers it."""
     request = DataRequest.objects.select_for_update().get(pk=request.pk)
     if request.org is not None and not may_publish(actor, request.org):
         raise PermissionDenied("只有该单位的数据发布人可以答复此需求。")
-    if request.org is None and not (
-        is_platform_admin(actor) or Membership.objects.filter(user=actor, role=Role.DATA_PUBLISHER).exists()
-    ):
-        raise PermissionDenied("只有数据发布人可以答复数据需求。")
+    if request.org is None and not is_platform_admin(actor):
+        raise PermissionDenied("未指定单位的数据需求由政务公开办答复。")
     if not reply.strip():
         raise ApplicationError("comment_required", "请填写答复。", field="reply")
     before = request.status
