@@ -288,3 +288,16 @@ def test_read_only_and_documented(client):
     for path in ("/api/v1/proposals", "/api/v1/service-guides", "/api/v1/powers", "/api/v1/policy-qa"):
         assert path in doc["paths"]
     Draft202012Validator.check_schema({**doc["components"]["schemas"]["PolicyQADetail"]})
+
+
+def test_pages_mask_personal_numbers_like_the_api(client, agency):
+    # R-PII-1..3: the page and the API publish the same masked text.
+    reply = make_proposal(agency, body="张三代表：请拨打 13812345678 联系经办人。")
+    page = client.get(f"/proposals/{reply.pk}/").content.decode()
+    api_body = client.get(f"/api/v1/proposals/{reply.pk}").json()["body"]
+    assert "13812345678" not in page and api_body.split("拨打 ")[1].split(" ")[0] in page
+    qa = services.qa_create(
+        actor=agency.drafter, org=agency.org, data=qa_data(question="我的手机号13812345678，能否参保？")
+    )
+    qa = services.qa_transition(actor=agency.publisher, qa=qa, action="publish")
+    assert "13812345678" not in client.get(f"/policy-qa/{qa.pk}/").content.decode()
