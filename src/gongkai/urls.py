@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("gongkai.participation.urls_public")),
     path("", include("gongkai.outreach.urls_public")),
     path("", include("gongkai.opendata.urls_public")),
+    path("", include("gongkai.inspection.urls_public")),
     path("", include("gongkai.portal.urls")),
 ]
 

@@ -164,3 +164,37 @@ def test_usage_error_exits_2_from_the_command_line(tmp_path):
     )
     assert result.returncode == 2
     assert result.stdout == ""
+
+
+def test_report_writes_the_monthly_bulletin(agencies, tmp_path):
+    import io as _io
+
+    from docx import Document
+
+    from gongkai.inspection.models import Bulletin
+
+    month = f"{timezone.localdate():%Y-%m}"
+    assert run("--no-network")[0] == 0  # a stored run of today
+    out = tmp_path / "tongbao.docx"
+    code, stdout, _ = run("report", "--month", month, "--fix-by", "2031-01-31", "--out", str(out), "--json")
+    assert code == 0
+    data = json.loads(stdout)
+    assert data["fix_by"] == "2031-01-31" and Bulletin.objects.filter(kind="monthly").count() == 1
+    ranked = [r for r in data["rows"] if r["rank"] is not None]
+    assert ranked and ranked == sorted(ranked, key=lambda r: r["rank"])
+    doc = Document(_io.BytesIO(out.read_bytes()))
+    names = [row.cells[1].text for row in doc.tables[0].rows[1:]]
+    assert names == [r["name"] for r in data["rows"]]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("report",),
+        ("report", "--month", "2026-13"),
+        ("report", "--month", "2026-01", "--fix-by", "2026-02-30"),
+    ],
+)
+def test_report_usage_errors_exit_2(args):
+    code, stdout, stderr = run(*args)
+    assert code == 2 and stdout == "" and stderr

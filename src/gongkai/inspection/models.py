@@ -173,3 +173,113 @@ class Precheck(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["item", "-id"])]
+
+
+class Assessment(models.Model):
+    """A year-end (or any-period) assessment of the agencies by the 政务公开办 (issue 10 item 6).
+
+    draft (indicators edited) → open (scores entered, 社会评议 vote open) → closed (vote closed; 通报 generated)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "设置指标"
+        OPEN = "open", "评分中"
+        CLOSED = "closed", "已结束"
+
+    title = models.CharField("名称", max_length=200)
+    year = models.PositiveIntegerField("年度")
+    as_of = models.DateField("考核截止日期")
+    state = models.CharField("状态", max_length=8, choices=State.choices, default=State.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-id"]
+        verbose_name = "考核"
+        verbose_name_plural = "考核"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Indicator(models.Model):
+    """One indicator with its weight (points). How it is scored is its `kind`:
+
+    inspection — weight × the agency's latest inspection score / 100 as of the assessment date (0 under a veto);
+    findings — weight minus `per_finding` for each open finding whose code is in `codes` (deadlines: 超期公开,
+    缺少解读, 留言超期 …), never below 0; manual — scored by hand (0…weight); vote — weight × the mean rating of the
+    社会评议 vote (满意 100, 基本满意 60, 不满意 0)."""
+
+    class Kind(models.TextChoices):
+        INSPECTION = "inspection", "网站检查得分"
+        FINDINGS = "findings", "按问题扣分"
+        MANUAL = "manual", "人工评分"
+        VOTE = "vote", "社会评议"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField("指标", max_length=100)
+    kind = models.CharField("计分方式", max_length=12, choices=Kind.choices)
+    weight = models.PositiveIntegerField("分值")
+    codes = models.JSONField("问题类型", default=list, blank=True)
+    per_finding = models.PositiveIntegerField("每个问题扣分", default=0)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["assessment", "sort_order", "id"]
+
+
+class ManualScore(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="manual_scores")
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    score = models.DecimalField("得分", max_digits=6, decimal_places=2)
+    note = models.CharField("说明", max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["indicator", "org"], name="uniq_manual_score")]
+
+
+class Vote(models.Model):
+    """One citizen's rating of one agency in an assessment's 社会评议. `voter` is a keyed hash of a random
+    token kept in the voter's signed cookie (one vote per person per agency); `address` a keyed hash of the
+    client address (a cap per address). No personal data is stored."""
+
+    class Rating(models.IntegerChoices):
+        SATISFIED = 100, "满意"
+        FAIR = 60, "基本满意"
+        UNSATISFIED = 0, "不满意"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="votes")
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    voter = models.CharField(max_length=64)
+    address = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "org", "voter"], name="uniq_vote")]
+
+
+class Bulletin(models.Model):
+    """A 通报: the monthly 检查情况通报 or an assessment's result. `data` is the whole content as generated
+    (ranking, each agency's problems, the deadline to fix); the page and the Word document are drawn from it."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", "检查情况通报"
+        ASSESSMENT = "assessment", "考核结果通报"
+
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    title = models.CharField("标题", max_length=200)
+    period = models.CharField("期间", max_length=20)
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    fix_by = models.DateField("整改期限")
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "通报"
+        verbose_name_plural = "通报"

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.http.request import validate_host
 from django.urls import Resolver404, resolve
@@ -26,14 +26,18 @@ from django.utils import timezone
 from gongkai.core import pii
 from gongkai.core.errors import CalendarNotLoaded
 from gongkai.core.workdays import add_working_days
+from gongkai.inspection import assessment as calc
 from gongkai.inspection import linkcheck, rules
 from gongkai.inspection.models import (
+    Bulletin,
     ColumnPolicy,
     DeductionRule,
     Finding,
+    ManualScore,
     OrgVerdict,
     Precheck,
     SensitiveWord,
+    Vote,
 )
 from gongkai.orgs.models import Organization
 from gongkai.orgs.selectors import is_platform_admin, orgs_for_staff
@@ -691,3 +695,197 @@ def overview_for_staff(user: Any) -> list[dict[str, Any]]:
 def may_manage_inspection(user: Any) -> bool:
     """Word lists, deduction rules and column exemptions are kept by the 政务公开办 (platform admins)."""
     return is_platform_admin(user)
+
+
+# ---------------------------------------------------------------- assessment and 通报 (issue 10 item 6)
+
+
+def start_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def assessed_orgs() -> list[Organization]:
+    return list(Organization.objects.filter(is_active=True).order_by("sort_order", "code"))
+
+
+def findings_open_at(orgs: list[Organization], moment: datetime) -> QuerySet[Finding]:
+    """Counted findings (exempt ones left out) that were open at `moment`."""
+    return Finding.objects.filter(org__in=orgs, exemption="", first_seen_at__lt=moment).filter(
+        Q(resolved_at__isnull=True) | Q(resolved_at__gte=moment)
+    )
+
+
+def latest_verdicts(
+    orgs: list[Organization], until: date, since: date | None = None
+) -> dict[int, OrgVerdict]:
+    """Each agency's verdict of the newest stored run as of a date in [since, until]."""
+    qs = OrgVerdict.objects.filter(org__in=orgs, run__as_of__lte=until)
+    if since is not None:
+        qs = qs.filter(run__as_of__gte=since)
+    found: dict[int, OrgVerdict] = {}
+    for v in qs.select_related("run").order_by("run__as_of", "run__started_at", "id"):
+        found[v.org_id] = v  # the newest wins
+    return found
+
+
+def _counts(qs: QuerySet[Finding]) -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for org_id, code, n in (
+        qs.values("org_id", "code").annotate(n=Count("id")).values_list("org_id", "code", "n")
+    ):
+        counts[org_id][code] = n
+    return counts
+
+
+def problems_by_org(
+    orgs: list[Organization], moment: datetime, limit: int = 30
+) -> tuple[dict[int, list[dict[str, Any]]], dict[int, int]]:
+    """What each agency must still fix: open at `moment` (the period's end) and not fixed since, oldest first, at
+    most `limit` each; and the number of such problems of each agency."""
+    qs = findings_open_at(orgs, moment).filter(resolved_at__isnull=True)
+    totals = dict(qs.values("org_id").annotate(n=Count("id")).values_list("org_id", "n"))
+    result: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for f in qs.order_by("org_id", "first_seen_at", "id").only(
+        "org_id", "code", "rule", "detail", "first_seen_at"
+    ):
+        rows = result[f.org_id]
+        if len(rows) < limit:
+            rows.append(
+                {
+                    "label": f.label,
+                    "rule": f.rule,
+                    "detail": f.detail,
+                    "since": timezone.localdate(f.first_seen_at).isoformat(),
+                }
+            )
+    return result, totals
+
+
+def assessment_rows(assessment: Any) -> tuple[list[str], list[dict[str, Any]]]:
+    """(indicator names, one row per agency ranked): every indicator scored by its kind, the total and the rank.
+    A fixed number of queries whatever the number of agencies."""
+    orgs = assessed_orgs()
+    indicators = list(assessment.indicators.all())
+    moment = end_of_day(assessment.as_of)
+    verdicts = latest_verdicts(orgs, assessment.as_of)
+    counts = _counts(findings_open_at(orgs, moment))
+    manual = {
+        (s.indicator_id, s.org_id): float(s.score)
+        for s in ManualScore.objects.filter(indicator__in=indicators)
+    }
+    votes = {
+        row["org_id"]: (float(row["avg"]), row["n"])
+        for row in Vote.objects.filter(assessment=assessment)
+        .values("org_id")
+        .annotate(avg=Avg("rating"), n=Count("id"))
+    }
+    fallback = calc.vote_fallback([mean for mean, _ in votes.values()])
+    rows = []
+    for org in orgs:
+        verdict = verdicts.get(org.pk)
+        org_counts = counts.get(org.pk, {})
+        scores = []
+        for ind in indicators:
+            scores.append(
+                calc.indicator_score(
+                    ind.kind,
+                    ind.weight,
+                    inspection_score=verdict.score if verdict else None,
+                    vetoed=bool(verdict and verdict.vetoes),
+                    findings=sum(org_counts.get(code, 0) for code in ind.codes),
+                    per_finding=ind.per_finding,
+                    manual=manual.get((ind.pk, org.pk)),
+                    vote_mean=votes[org.pk][0] if org.pk in votes else fallback,
+                )
+            )
+        rows.append(
+            {
+                "org": org,
+                "code": org.code,
+                "name": org.name,
+                "scores": scores,
+                "total": calc.round2(sum(scores)),
+                "votes": votes.get(org.pk, (0.0, 0))[1],
+                "verdict": verdict.verdict if verdict else "",
+                "vetoes": [rules.VETO_LABELS.get(v, v) for v in (verdict.vetoes if verdict else [])],
+            }
+        )
+    ranking = calc.ranks([(r["code"], r["total"]) for r in rows])
+    for r in rows:
+        r["rank"] = ranking[r["code"]]
+    rows.sort(key=lambda r: (r["rank"], r["code"]))
+    return [ind.name for ind in indicators], rows
+
+
+def monthly_rows(first: date, last: date) -> list[dict[str, Any]]:
+    """The month's 检查情况: per agency the newest verdict of a run dated in the month, the findings seen during the
+    month by type, how many were new and how many were fixed; ranked by score (agencies not inspected last)."""
+    orgs = assessed_orgs()
+    start, end = start_of_day(first), end_of_day(last)
+    verdicts = latest_verdicts(orgs, last, since=first)
+    seen = Finding.objects.filter(org__in=orgs, exemption="", first_seen_at__lt=end).filter(
+        Q(resolved_at__isnull=True) | Q(resolved_at__gte=start)
+    )
+    counts = _counts(seen)
+    new = dict(
+        seen.filter(first_seen_at__gte=start)
+        .values("org_id")
+        .annotate(n=Count("id"))
+        .values_list("org_id", "n")
+    )
+    fixed = dict(
+        seen.filter(resolved_at__gte=start, resolved_at__lt=end)
+        .values("org_id")
+        .annotate(n=Count("id"))
+        .values_list("org_id", "n")
+    )
+    rows = []
+    for org in orgs:
+        verdict = verdicts.get(org.pk)
+        rows.append(
+            {
+                "org": org,
+                "code": org.code,
+                "name": org.name,
+                "total": float(verdict.score) if verdict else None,
+                "verdict": verdict.verdict if verdict else "",
+                "vetoes": [rules.VETO_LABELS.get(v, v) for v in (verdict.vetoes if verdict else [])],
+                "counts": {
+                    rules.CODE_LABELS.get(code, code): n for code, n in sorted(counts.get(org.pk, {}).items())
+                },
+                "new": new.get(org.pk, 0),
+                "fixed": fixed.get(org.pk, 0),
+            }
+        )
+    inspected = calc.ranks([(r["code"], r["total"]) for r in rows if r["total"] is not None])
+    for r in rows:
+        r["rank"] = inspected.get(r["code"])
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["code"]))
+    return rows
+
+
+def bulletins() -> QuerySet[Bulletin]:
+    return Bulletin.objects.select_related("created_by", "assessment")
+
+
+def manual_grid(indicators: list[Any]) -> list[dict[str, Any]]:
+    """The hand-scoring grid: per agency, one cell per manual indicator with the score already entered."""
+    values = {
+        (s.indicator_id, s.org_id): f"{s.score.normalize():f}"
+        for s in ManualScore.objects.filter(indicator__in=indicators)
+    }
+    return [
+        {
+            "name": org.name,
+            "cells": [
+                {
+                    "field": f"score-{ind.pk}-{org.pk}",
+                    "label": f"{org.name} {ind.name}",
+                    "max": ind.weight,
+                    "value": values.get((ind.pk, org.pk), ""),
+                }
+                for ind in indicators
+            ],
+        }
+        for org in assessed_orgs()
+    ]

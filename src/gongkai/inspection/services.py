@@ -4,25 +4,34 @@ the deduction rules and the columns' personal-data exemptions. Each writes one a
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from gongkai.core.audit import audit_log
 from gongkai.core.errors import ApplicationError, PermissionDenied
+from gongkai.inspection import assessment as calc
 from gongkai.inspection import linkcheck, rules, selectors
 from gongkai.inspection.models import (
+    Assessment,
+    Bulletin,
     ColumnPolicy,
     DeductionRule,
     Finding,
+    Indicator,
     InspectionRun,
     LinkCheck,
+    ManualScore,
     OrgVerdict,
     Precheck,
     SensitiveWord,
+    Vote,
 )
 from gongkai.inspection.selectors import FindingData, OrgInspection
 from gongkai.orgs.models import Organization, Role
@@ -421,3 +430,295 @@ def precheck_mask(*, actor: Any, item: InfoItem, start: int, masked: str) -> Pre
         reason=f"去标识化：遮蔽{match.label} {match.masked}",
     )
     return precheck_record(actor=actor, item=item)
+
+
+# ---------------------------------------------------------------- assessment and 通报 (issue 10 item 6)
+
+
+@transaction.atomic
+def assessment_create(*, actor: Any, title: str, year: int, as_of: date) -> Assessment:
+    """A new assessment with the default indicators (edited while it is a draft)."""
+    _check_actor(actor)
+    title = (title or "").strip()
+    if not title:
+        raise ApplicationError("missing_field", "请填写考核名称。", field="title")
+    if not 2000 <= year <= 2999:
+        raise ApplicationError("bad_year", "年度无效。", field="year")
+    assessment = Assessment.objects.create(title=title[:200], year=year, as_of=as_of)
+    Indicator.objects.bulk_create(
+        Indicator(
+            assessment=assessment,
+            name=name,
+            kind=kind,
+            weight=weight,
+            codes=list(codes),
+            per_finding=per,
+            sort_order=n,
+        )
+        for n, (name, kind, weight, codes, per) in enumerate(calc.DEFAULT_INDICATORS, start=1)
+    )
+    audit_log(actor=actor, action="inspection.assessment_create", obj=assessment, data={"year": year})
+    return assessment
+
+
+def _require_state(assessment: Assessment, state: str, message: str) -> None:
+    """The state as stored now (the caller's object may be older), locked until the end of the transaction."""
+    assessment.state = (
+        Assessment.objects.select_for_update().values_list("state", flat=True).get(pk=assessment.pk)
+    )
+    if assessment.state != state:
+        raise ApplicationError("bad_state", message)
+
+
+@transaction.atomic
+def indicator_add(
+    *,
+    actor: Any,
+    assessment: Assessment,
+    name: str,
+    kind: str,
+    weight: int,
+    codes: list[str],
+    per_finding: int = 0,
+) -> Indicator:
+    _check_actor(actor)
+    _require_state(assessment, Assessment.State.DRAFT, "考核已开始评分，不能再修改指标。")
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError("missing_field", "请填写指标名称。", field="name")
+    if kind not in calc.KINDS:
+        raise ApplicationError("bad_kind", "计分方式无效。", field="kind")
+    if not 1 <= weight <= 100 or not 0 <= per_finding <= 100:
+        raise ApplicationError("bad_number", "分值应在 1 到 100 之间，每个问题扣分在 0 到 100 之间。")
+    unknown = [c for c in codes if c not in rules.CODE_LABELS]
+    if unknown:
+        raise ApplicationError("bad_code", f"未知的问题类型：{'、'.join(unknown)}。", field="codes")
+    if kind == calc.FINDINGS and (not codes or per_finding <= 0):
+        raise ApplicationError("missing_field", "按问题扣分的指标须选择问题类型并填写每个问题扣分。")
+    last = assessment.indicators.order_by("-sort_order").first()
+    indicator = Indicator.objects.create(
+        assessment=assessment,
+        name=name[:100],
+        kind=kind,
+        weight=weight,
+        codes=codes if kind == calc.FINDINGS else [],
+        per_finding=per_finding if kind == calc.FINDINGS else 0,
+        sort_order=(last.sort_order + 1) if last else 1,
+    )
+    audit_log(
+        actor=actor,
+        action="inspection.indicator_add",
+        obj=assessment,
+        data={"name": indicator.name, "kind": kind, "weight": weight, "codes": indicator.codes},
+    )
+    return indicator
+
+
+@transaction.atomic
+def indicator_remove(*, actor: Any, indicator: Indicator) -> None:
+    _check_actor(actor)
+    _require_state(indicator.assessment, Assessment.State.DRAFT, "考核已开始评分，不能再修改指标。")
+    audit_log(
+        actor=actor,
+        action="inspection.indicator_remove",
+        obj=indicator.assessment,
+        data={"name": indicator.name, "weight": indicator.weight},
+    )
+    indicator.delete()
+
+
+@transaction.atomic
+def assessment_transition(*, actor: Any, assessment: Assessment, action: str) -> Assessment:
+    """open (the weights must add up to 100) · close (the vote ends; the 通报 can be generated) · reopen."""
+    _check_actor(actor)
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    move = calc.TRANSITIONS.get(action)
+    if move is None or assessment.state != move[0]:
+        raise ApplicationError(
+            "bad_transition", f"当前状态为“{assessment.get_state_display()}”，不能执行该操作。"
+        )
+    if action == "open":
+        error = calc.weights_error([i.weight for i in assessment.indicators.all()])
+        if error:
+            raise ApplicationError("bad_weights", error)
+    before = assessment.state
+    assessment.state = move[1]
+    assessment.save(update_fields=["state"])
+    audit_log(
+        actor=actor,
+        action=f"inspection.assessment_{action}",
+        obj=assessment,
+        from_state=before,
+        to_state=assessment.state,
+    )
+    return assessment
+
+
+@transaction.atomic
+def manual_score_set(
+    *, actor: Any, indicator: Indicator, org: Organization, score: Decimal, note: str = ""
+) -> ManualScore:
+    _check_actor(actor)
+    _require_state(indicator.assessment, Assessment.State.OPEN, "只有评分中的考核可以录入得分。")
+    if indicator.kind != calc.MANUAL:
+        raise ApplicationError("not_manual", "该指标不是人工评分指标。")
+    if not Decimal(0) <= score <= Decimal(indicator.weight):
+        raise ApplicationError("bad_number", f"得分应在 0 到 {indicator.weight} 之间。", field="score")
+    entry, _ = ManualScore.objects.get_or_create(indicator=indicator, org=org, defaults={"score": score})
+    before = str(entry.score)
+    entry.score, entry.note = score, (note or "").strip()[:300]
+    entry.save()
+    audit_log(
+        actor=actor,
+        action="inspection.manual_score",
+        obj=indicator.assessment,
+        org_code=org.code,
+        comment=entry.note,
+        data={"indicator": indicator.name, "before": before, "after": str(score)},
+    )
+    return entry
+
+
+def _keyed_hash(kind: str, value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def votes_per_address() -> int:
+    return int(getattr(settings, "GONGKAI_ASSESSMENT_VOTES_PER_ADDRESS", 20))
+
+
+@transaction.atomic
+def vote_cast(*, assessment: Assessment, voter_token: str, address: str, ratings: dict[int, int]) -> int:
+    """社会评议: one citizen's ratings of agencies (org pk → 100/60/0). One vote per person and agency — the
+    person is the random token of a signed cookie; an address casts at most GONGKAI_ASSESSMENT_VOTES_PER_ADDRESS
+    ballots (an office behind one address still votes; a script from one address does not). Agencies already
+    rated by this person are skipped. Returns how many ratings were recorded."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.state != Assessment.State.OPEN:
+        raise ApplicationError("vote_closed", "社会评议未开放或已结束。")
+    if not voter_token or len(voter_token) < 16:
+        raise ApplicationError("bad_voter", "请开启浏览器 Cookie 后再参加评议。")
+    valid = set(Vote.Rating.values)
+    if not ratings or any(r not in valid for r in ratings.values()):
+        raise ApplicationError("bad_rating", "请为至少一个单位选择评价。")
+    voter, place = _keyed_hash("voter", voter_token), _keyed_hash("address", address or "unknown")
+    ballots = Vote.objects.filter(assessment=assessment, address=place).values("voter").distinct().count()
+    if (
+        not Vote.objects.filter(assessment=assessment, voter=voter).exists()
+        and ballots >= votes_per_address()
+    ):
+        raise ApplicationError("too_many_votes", "来自同一网络的评议已达上限。")
+    orgs = {o.pk: o for o in Organization.objects.filter(pk__in=list(ratings), is_active=True)}
+    done = set(Vote.objects.filter(assessment=assessment, voter=voter).values_list("org_id", flat=True))
+    new = [
+        Vote(assessment=assessment, org=orgs[pk], rating=rating, voter=voter, address=place)
+        for pk, rating in ratings.items()
+        if pk in orgs and pk not in done
+    ]
+    Vote.objects.bulk_create(new)
+    audit_log(actor=None, action="inspection.vote", obj=assessment, data={"ratings": len(new)})
+    return len(new)
+
+
+def _bulletin_rows(rows: list[dict[str, Any]], moment: datetime, *, grade: bool) -> list[dict[str, Any]]:
+    orgs = [r["org"] for r in rows]
+    problems, totals = selectors.problems_by_org(orgs, moment)
+    out = []
+    for r in rows:
+        listed = problems.get(r["org"].pk, [])
+        if grade:
+            conclusion = calc.grade(r["total"])
+        else:
+            conclusion = {"pass": "合格", "fail": "不合格"}.get(r["verdict"], "未检查")
+        out.append(
+            {
+                "rank": r["rank"],
+                "code": r["code"],
+                "name": r["name"],
+                "scores": r.get("scores", []),
+                "total": r["total"],
+                "conclusion": conclusion,
+                "vetoes": r["vetoes"],
+                "counts": r.get("counts", {}),
+                "new": r.get("new"),
+                "fixed": r.get("fixed"),
+                "votes": r.get("votes"),
+                "problems": listed,
+                "more": max(0, totals.get(r["org"].pk, 0) - len(listed)),
+            }
+        )
+    return out
+
+
+def _fix_by_text(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def default_fix_by() -> date:
+    return timezone.localdate() + timedelta(days=int(getattr(settings, "GONGKAI_BULLETIN_FIX_DAYS", 15)))
+
+
+@transaction.atomic
+def bulletin_monthly(*, actor: Any, month: str, fix_by: date | None = None) -> Bulletin:
+    """The monthly 检查情况通报 of `month` (YYYY-MM) from the month's stored runs and findings."""
+    _check_actor(actor)
+    try:
+        first, last = calc.month_bounds(month)
+    except ValueError as exc:
+        raise ApplicationError("bad_month", str(exc), field="month") from None
+    if first > timezone.localdate():
+        raise ApplicationError("bad_month", "不能为尚未开始的月份生成通报。", field="month")
+    fix_by = fix_by or default_fix_by()
+    rows = _bulletin_rows(selectors.monthly_rows(first, last), selectors.end_of_day(last), grade=False)
+    inspected = [r for r in rows if r["total"] is not None]
+    failed = sum(1 for r in inspected if r["conclusion"] == "不合格")
+    title = f"{first.year}年{first.month}月政府网站及政务公开检查情况通报"
+    intro = (
+        f"{first.year}年{first.month}月，平台对 {len(rows)} 个单位的政府网站和政务公开专栏进行了检查，"
+        f"其中 {len(inspected)} 个单位有检查记录，{failed} 个单位不合格；本月新发现问题 "
+        f"{sum(r['new'] or 0 for r in rows)} 个，已整改 {sum(r['fixed'] or 0 for r in rows)} 个。现将有关情况通报如下。"
+    )
+    bulletin = Bulletin.objects.create(
+        kind=Bulletin.Kind.MONTHLY,
+        title=title,
+        period=month.strip(),
+        fix_by=fix_by,
+        data={"intro": intro, "columns": [], "rows": rows, "fix_by_text": _fix_by_text(fix_by)},
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_log(
+        actor=actor, action="inspection.bulletin", obj=bulletin, data={"kind": "monthly", "period": month}
+    )
+    return bulletin
+
+
+@transaction.atomic
+def bulletin_assessment(*, actor: Any, assessment: Assessment, fix_by: date | None = None) -> Bulletin:
+    """The assessment's 通报 (ranking, each agency's scores, problems and the deadline to fix); the vote must
+    be closed first."""
+    _check_actor(actor)
+    _require_state(assessment, Assessment.State.CLOSED, "请先结束考核（关闭社会评议）再生成通报。")
+    fix_by = fix_by or default_fix_by()
+    columns, rows = selectors.assessment_rows(assessment)
+    out = _bulletin_rows(rows, selectors.end_of_day(assessment.as_of), grade=True)
+    weights = "、".join(f"{i.name}{i.weight}分" for i in assessment.indicators.all())
+    intro = (
+        f"根据{assessment.year}年度政务公开工作考核安排，政务公开办对 {len(out)} 个单位进行了考核，"
+        f"考核指标为：{weights}。考核数据截至{_fix_by_text(assessment.as_of)}。现将考核结果通报如下。"
+    )
+    bulletin = Bulletin.objects.create(
+        kind=Bulletin.Kind.ASSESSMENT,
+        title=f"关于{assessment.title}结果的通报",
+        period=str(assessment.year),
+        assessment=assessment,
+        fix_by=fix_by,
+        data={"intro": intro, "columns": columns, "rows": out, "fix_by_text": _fix_by_text(fix_by)},
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_log(
+        actor=actor,
+        action="inspection.bulletin",
+        obj=bulletin,
+        data={"kind": "assessment", "assessment": assessment.pk},
+    )
+    return bulletin

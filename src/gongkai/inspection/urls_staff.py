@@ -14,4 +14,17 @@ urlpatterns = [
     path("rules/", staff.deduction_rules, name="rules"),
     path("columns/<int:pk>/policy/", staff.column_policy, name="column_policy"),
     path("items/<int:pk>/mask/", staff.item_mask, name="item_mask"),
+    path("assessments/", staff.assessments, name="assessments"),
+    path("assessments/<int:pk>/", staff.assessment_detail, name="assessment"),
+    path(
+        "assessments/<int:pk>/indicators/<int:indicator_id>/delete/",
+        staff.indicator_delete,
+        name="indicator_delete",
+    ),
+    path("assessments/<int:pk>/transition/", staff.assessment_transition, name="assessment_transition"),
+    path("assessments/<int:pk>/scores/", staff.assessment_scores, name="assessment_scores"),
+    path("assessments/<int:pk>/bulletin/", staff.assessment_bulletin, name="assessment_bulletin"),
+    path("bulletins/", staff.bulletins, name="bulletins"),
+    path("bulletins/<int:pk>/", staff.bulletin_detail, name="bulletin"),
+    path("bulletins/<int:pk>/docx/", staff.bulletin_docx, name="bulletin_docx"),
 ]

@@ -4,20 +4,30 @@ keeps the word list, the deduction rules and the columns' personal-data exemptio
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai.core.errors import ApplicationError
 from gongkai.core.params import int_id
-from gongkai.inspection import rules, selectors, services
-from gongkai.inspection.models import ColumnPolicy, DeductionRule, SensitiveWord
+from gongkai.inspection import documents, rules, selectors, services
+from gongkai.inspection.models import (
+    Assessment,
+    Bulletin,
+    ColumnPolicy,
+    DeductionRule,
+    Indicator,
+    SensitiveWord,
+)
 from gongkai.orgs.selectors import is_platform_admin, orgs_for_staff
 from gongkai.publishing.models import Column
 from gongkai.publishing.selectors import column_path_string, get_item_for_staff
@@ -191,3 +201,242 @@ def item_mask(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"已遮蔽为 {masked}，并生成新的修订版本。")
     return redirect("staff:item", pk=item.pk)
+
+
+# ---------------------------------------------------------------- assessment and 通报 (issue 10 item 6)
+
+
+class AssessmentForm(forms.Form):
+    title = forms.CharField(label="考核名称", max_length=200)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2999)
+    as_of = forms.DateField(label="考核数据截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label="指标名称", max_length=100)
+    kind = forms.ChoiceField(label="计分方式", choices=Indicator.Kind.choices)
+    weight = forms.IntegerField(label="分值", min_value=1, max_value=100)
+    codes = forms.MultipleChoiceField(
+        label="问题类型（按问题扣分时）",
+        choices=sorted(rules.CODE_LABELS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    per_finding = forms.IntegerField(label="每个问题扣分", min_value=0, max_value=100, required=False)
+
+
+class FixByForm(forms.Form):
+    fix_by = forms.DateField(label="整改期限", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MonthForm(FixByForm):
+    month = forms.CharField(label="月份（YYYY-MM）", max_length=7)
+
+
+def _assessment(pk: int) -> Assessment:
+    assessment = Assessment.objects.filter(pk=pk).first()
+    if assessment is None:
+        raise Http404
+    return assessment
+
+
+@inspection_admin_required
+def assessments(request: HttpRequest) -> HttpResponse:
+    form = AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.assessment_create(actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已创建考核，请核对指标和分值。")
+            return redirect("staff_inspection:assessment", pk=created.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "inspection/assessments.html",
+        {"form": form, "assessments": Assessment.objects.all()},
+        status=status,
+    )
+
+
+@inspection_admin_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(pk)
+    form = IndicatorForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.indicator_add(
+                    actor=request.user,
+                    assessment=assessment,
+                    name=data["name"],
+                    kind=data["kind"],
+                    weight=data["weight"],
+                    codes=list(data["codes"]),
+                    per_finding=data["per_finding"] or 0,
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "已添加指标。")
+                return redirect("staff_inspection:assessment", pk=assessment.pk)
+        status = 400
+    columns, rows = selectors.assessment_rows(assessment) if assessment.state != "draft" else ([], [])
+    indicators = list(assessment.indicators.all())
+    manual = [i for i in indicators if i.kind == Indicator.Kind.MANUAL]
+    return render(
+        request,
+        "inspection/assessment.html",
+        {
+            "assessment": assessment,
+            "indicators": indicators,
+            "weight_total": sum(i.weight for i in indicators),
+            "form": form,
+            "columns": columns,
+            "rows": rows,
+            "manual": manual,
+            "grid": selectors.manual_grid(manual) if assessment.state == Assessment.State.OPEN else [],
+            "fix_form": FixByForm(initial={"fix_by": services.default_fix_by()}),
+            "code_labels": rules.CODE_LABELS,
+        },
+        status=status,
+    )
+
+
+@inspection_admin_required
+@require_POST
+def indicator_delete(request: HttpRequest, pk: int, indicator_id: int) -> HttpResponse:
+    indicator = (
+        Indicator.objects.select_related("assessment").filter(pk=indicator_id, assessment_id=pk).first()
+    )
+    if indicator is None:
+        raise Http404
+    try:
+        services.indicator_remove(actor=request.user, indicator=indicator)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("staff_inspection:assessment", pk=pk)
+
+
+@inspection_admin_required
+@require_POST
+def assessment_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(pk)
+    try:
+        services.assessment_transition(
+            actor=request.user, assessment=assessment, action=str(request.POST.get("action", ""))
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已更新考核状态。")
+    return redirect("staff_inspection:assessment", pk=pk)
+
+
+@inspection_admin_required
+@require_POST
+def assessment_scores(request: HttpRequest, pk: int) -> HttpResponse:
+    """The hand scores of the manual indicators: one field `score-<indicator>-<org>` each; blank = unchanged."""
+    assessment = _assessment(pk)
+    orgs = {o.pk: o for o in selectors.assessed_orgs()}
+    errors: list[str] = []
+    saved = 0
+    for indicator in assessment.indicators.filter(kind=Indicator.Kind.MANUAL):
+        for org_pk, org in orgs.items():
+            raw = str(request.POST.get(f"score-{indicator.pk}-{org_pk}", "")).strip()
+            if not raw:
+                continue
+            try:
+                value = Decimal(raw)
+                if not value.is_finite():
+                    raise InvalidOperation
+                services.manual_score_set(actor=request.user, indicator=indicator, org=org, score=value)
+            except InvalidOperation:
+                errors.append(f"{org.name}“{indicator.name}”的得分不是数字。")
+            except ApplicationError as exc:
+                errors.append(f"{org.name}“{indicator.name}”：{exc.message}")
+            else:
+                saved += 1
+    for error in errors:
+        messages.error(request, error)
+    if saved:
+        messages.success(request, f"已保存 {saved} 项得分。")
+    return redirect("staff_inspection:assessment", pk=pk)
+
+
+@inspection_admin_required
+@require_POST
+def assessment_bulletin(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(pk)
+    form = FixByForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写有效的整改期限。")
+        return redirect("staff_inspection:assessment", pk=pk)
+    try:
+        bulletin = services.bulletin_assessment(
+            actor=request.user, assessment=assessment, fix_by=form.cleaned_data["fix_by"]
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("staff_inspection:assessment", pk=pk)
+    return redirect("staff_inspection:bulletin", pk=bulletin.pk)
+
+
+@login_required
+def bulletins(request: HttpRequest) -> HttpResponse:
+    """Every 通报 (each agency's staff read them: they are sent to all agencies); the office generates the
+    monthly one here."""
+    is_admin = selectors.may_manage_inspection(request.user)
+    if not orgs_for_staff(request.user).exists() and not is_admin:
+        raise Http404
+    today = timezone.localdate()
+    form = MonthForm(
+        request.POST or None, initial={"month": f"{today:%Y-%m}", "fix_by": services.default_fix_by()}
+    )
+    status = 200
+    if request.method == "POST":
+        if not is_admin:
+            raise Http404
+        if form.is_valid():
+            try:
+                bulletin = services.bulletin_monthly(actor=request.user, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error("month" if exc.field == "month" else None, exc.message)
+            else:
+                return redirect("staff_inspection:bulletin", pk=bulletin.pk)
+        status = 400
+    return render(
+        request,
+        "inspection/bulletins.html",
+        {"bulletins": selectors.bulletins()[:100], "form": form, "is_admin": is_admin},
+        status=status,
+    )
+
+
+def _bulletin(request: HttpRequest, pk: int) -> Bulletin:
+    if not (orgs_for_staff(request.user).exists() or selectors.may_manage_inspection(request.user)):
+        raise Http404
+    bulletin = selectors.bulletins().filter(pk=pk).first()
+    if bulletin is None:
+        raise Http404
+    return bulletin
+
+
+@login_required
+def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _bulletin(request, pk)
+    return render(request, "inspection/bulletin.html", {"bulletin": bulletin, "data": bulletin.data})
+
+
+@login_required
+def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _bulletin(request, pk)
+    response = HttpResponse(documents.bulletin_docx(bulletin), content_type=documents.DOCX_TYPE)
+    name = quote(f"{bulletin.title}.docx")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"bulletin-{bulletin.pk}.docx\"; filename*=UTF-8''{name}"
+    )
+    return response

@@ -3,6 +3,10 @@
 Prints each agency's verdict, score and findings (stdout); `--json` prints
 `{"as_of", "orgs": [{"code", "verdict", "vetoes", "score", "findings": [{"code", "rule", "column"?,
 "item_external_id"?, "detail"}]}]}`. Exit 0; 2 for a usage error, an unknown agency code or a bad date.
+
+`gongkai inspect report --month YYYY-MM [--fix-by YYYY-MM-DD] [--out FILE.docx] [--json]` generates and stores the
+monthly 检查情况通报 (ranking, each agency's problems, the deadline to fix), prints it (or its data as JSON) and
+writes the Word document to FILE.
 A run as of today is stored (findings with history, verdicts); a run as of another date only prints.
 With `--no-network` only links to the platform's own pages are checked.
 """
@@ -19,8 +23,9 @@ from django.utils import timezone
 
 from gongkai.core.errors import ApplicationError
 from gongkai.inspection import rules
+from gongkai.inspection.documents import bulletin_docx
 from gongkai.inspection.selectors import FindingData
-from gongkai.inspection.services import RunReport, inspection_run
+from gongkai.inspection.services import RunReport, bulletin_monthly, inspection_run
 from gongkai.orgs.selectors import org_by_code
 from gongkai.publishing.selectors import column_path_string
 
@@ -57,6 +62,12 @@ class Command(BaseCommand):
     help = "网站检查：栏目更新、空白栏目、链接、个人信息、敏感词、超期公开、政策解读，输出单项否决与得分。"
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", nargs="?", choices=["report"], help="report：生成月度检查情况通报")
+        parser.add_argument("--month", metavar="YYYY-MM", help="通报月份（report）")
+        parser.add_argument(
+            "--fix-by", dest="fix_by", metavar="YYYY-MM-DD", help="整改期限（report），默认 15 天后"
+        )
+        parser.add_argument("--out", metavar="FILE.docx", help="将通报写入 Word 文档（report）")
         parser.add_argument("--org", metavar="CODE", help="只检查该单位（机构代码）")
         parser.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD", help="检查日期，默认今天")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -66,17 +77,23 @@ class Command(BaseCommand):
         self.stderr.write(message)
         raise SystemExit(2)
 
+    def _date(self, raw: str) -> date:
+        text = raw.strip()
+        if not _ISO_DATE.fullmatch(text):
+            self._fail(f"日期格式不正确：{raw!r}，应为 YYYY-MM-DD。")
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            self._fail(f"日期不存在：{raw}。")
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options.get("action") == "report":
+            self._report(options)
+            return
         as_of = timezone.localdate()
         raw = options.get("as_of")
         if raw is not None:
-            text = raw.strip()
-            if not _ISO_DATE.fullmatch(text):
-                self._fail(f"日期格式不正确：{raw!r}，应为 YYYY-MM-DD。")
-            try:
-                as_of = date.fromisoformat(text)
-            except ValueError:
-                self._fail(f"日期不存在：{raw}。")
+            as_of = self._date(raw)
         orgs = None
         if options.get("org") is not None:
             org = org_by_code(options["org"])
@@ -110,3 +127,33 @@ class Command(BaseCommand):
                 self.stdout.write(f"  [{f.code}] {f.rule} {f.detail}")
             for f in r.exempt:
                 self.stdout.write(f"  [{f.code}·豁免] {f.rule} {f.detail}")
+
+    def _report(self, options: dict[str, Any]) -> None:
+        if not options.get("month"):
+            self._fail("请用 --month YYYY-MM 指定通报月份。")
+        fix_by = self._date(options["fix_by"]) if options.get("fix_by") else None
+        try:
+            bulletin = bulletin_monthly(actor=None, month=options["month"], fix_by=fix_by)
+        except ApplicationError as exc:
+            self._fail(exc.message)
+        if options.get("out"):
+            try:
+                with open(options["out"], "wb") as fh:
+                    fh.write(bulletin_docx(bulletin))
+            except OSError as exc:
+                self._fail(f"无法写入文件 {options['out']}：{exc.strerror}")
+        if options["json"]:
+            keys = ("rank", "code", "name", "total", "conclusion", "counts")
+            data: dict[str, Any] = {
+                "title": bulletin.title,
+                "period": bulletin.period,
+                "fix_by": bulletin.fix_by.isoformat(),
+            }
+            data["rows"] = [{k: r[k] for k in keys} for r in bulletin.data["rows"]]
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+            return
+        self.stdout.write(bulletin.title)
+        self.stdout.write(bulletin.data["intro"])
+        for r in bulletin.data["rows"]:
+            total = "未检查" if r["total"] is None else f"{r['total']:g}"
+            self.stdout.write(f"{r['rank'] or '—'}\t{r['code']}\t{r['name']}\t{total}\t{r['conclusion']}")

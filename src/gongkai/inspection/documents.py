@@ -1,0 +1,73 @@
+"""The 通报 as a Word document (python-docx), drawn from `Bulletin.data` exactly as the page is."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_FONT = "仿宋"
+
+
+def score_text(value: Any) -> str:
+    if value is None:
+        return "未检查"
+    return f"{float(value):g}"
+
+
+def bulletin_docx(bulletin: Any) -> bytes:
+    """Title, the introduction, the ranking table (名次, 单位, indicators…, 总分, 结论), then each agency's problems
+    with the deadline to fix."""
+    data = bulletin.data
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.size = Pt(12)  # type: ignore[attr-defined]
+    style.font.name = _FONT  # type: ignore[attr-defined]
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), _FONT)
+    heading = document.add_heading(bulletin.title, level=1)
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph(data.get("intro", ""))
+
+    document.add_heading("一、排名情况", level=2)
+    columns = ["名次", "单位", *data.get("columns", []), "总分" if data.get("columns") else "得分", "结论"]
+    rows = data.get("rows", [])
+    table = document.add_table(rows=1 + len(rows), cols=len(columns))
+    table.style = "Table Grid"
+    cells = [list(r.cells) for r in table.rows]  # fetched once: table.cell() re-reads the table every call
+    for c, text in enumerate(columns):
+        cells[0][c].text = text
+        for run in cells[0][c].paragraphs[0].runs:
+            run.bold = True
+    for r, row in enumerate(rows, start=1):
+        values = [
+            str(row["rank"]) if row.get("rank") else "—",
+            row["name"],
+            *[score_text(v) for v in row.get("scores", [])],
+            score_text(row.get("total")),
+            row.get("conclusion", ""),
+        ]
+        for c, text in enumerate(values):
+            cells[r][c].text = text
+
+    document.add_heading("二、存在问题及整改要求", level=2)
+    document.add_paragraph(f"请各单位于{data.get('fix_by_text', '')}前完成整改，并将整改情况报送政务公开办。")
+    for row in rows:
+        problems = row.get("problems", [])
+        if not problems and not row.get("vetoes"):
+            continue
+        document.add_heading(row["name"], level=3)
+        for veto in row.get("vetoes", []):
+            document.add_paragraph(f"单项否决：{veto}", style="List Bullet")
+        for p in problems:
+            document.add_paragraph(f"{p['label']}：{p['detail']}（{p['since']} 发现）", style="List Bullet")
+        if row.get("more"):
+            document.add_paragraph(f"另有 {row['more']} 个问题，详见网站检查页面。")
+    document.core_properties.title = bulletin.title
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
