@@ -1,8 +1,16 @@
 """有条件开放: files are closed until the agency approves an application; the applicant's code opens them."""
 
+import html
+import re
+import time
+from datetime import timedelta
+from unittest import mock
+
 import pytest
+from django.utils import timezone
 
 from gongkai.core.errors import ApplicationError, PermissionDenied
+from gongkai.core.models import AuditEntry
 from gongkai.opendata import selectors, services
 from gongkai.opendata.models import AccessApplication, Resource
 from tests.factories import PASSWORD
@@ -112,3 +120,90 @@ def test_conditional_link_urls_are_not_published(client, agency):
         "https://api.example.gov.cn/open"
         in client.get("/api/3/action/package_show", {"id": "open-links"}).content.decode()
     )
+
+
+# ---------------------------------------------------------------- signed, expiring download links
+
+
+def _approved(client, agency, conditional):
+    application, code = services.access_apply(dataset=conditional, **APPLICANT)
+    application = services.access_decide(actor=agency.publisher, application=application, approve=True)
+    client.post("/dataset/bus-lines/access/", {"code": code})
+    page = client.get("/dataset/bus-lines/").content.decode()
+    link = re.search(r'class="signed-link" href="([^"]+)"', page)
+    assert link is not None and "专用下载链接" in page
+    return application, html.unescape(link.group(1))
+
+
+def test_signed_link_downloads_without_a_session_and_is_logged(client, agency, conditional):
+    application, link = _approved(client, agency, conditional)
+    resource = Resource.objects.get()
+    stranger = client.__class__()  # another browser: no session, only the link
+    response = stranger.get(link)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).decode() == CSV_TEXT
+    entry = AuditEntry.objects.get(action="access.download")
+    assert entry.object_id == str(application.pk) and entry.data["resource_id"] == resource.pk
+    assert Resource.objects.get().download_count == 1
+    # Without the link nothing opens for the stranger.
+    assert (
+        stranger.get(f"/dataset/bus-lines/resource/{resource.pk}/download/{resource.filename}").status_code
+        == 403
+    )
+
+
+def test_signed_link_tampered_or_for_another_resource_is_refused(client, agency, conditional):
+    _, link = _approved(client, agency, conditional)
+    resource = Resource.objects.get()
+    response = client.get(link[:-3] + "abc")
+    assert response.status_code == 403 and "下载链接无效" in response.content.decode()
+    other = services.resource_create(
+        actor=agency.publisher,
+        dataset=conditional,
+        name="另一表",
+        upload_name="b.csv",
+        data=CSV_TEXT.encode(),
+    )
+    moved = link.replace(f"/resource/{resource.pk}/", f"/resource/{other.pk}/")
+    assert client.get(moved).status_code == 403
+    assert client.get(f"/dataset/bus-lines/resource/{resource.pk}/signed/").status_code == 403
+    assert not AuditEntry.objects.filter(action="access.download").exists()
+
+
+def test_signed_link_expires(client, agency, conditional, settings):
+    settings.GONGKAI_OPENDATA_LINK_SECONDS = 3600
+    application, _ = _approved(client, agency, conditional)
+    resource = Resource.objects.get()
+    issued = time.time() - 2 * 3600  # issued two hours ago: past its hour
+    with mock.patch("django.core.signing.time.time", return_value=issued):
+        token = selectors.download_links(application, [resource])[resource.pk]
+    response = client.get(f"/dataset/bus-lines/resource/{resource.pk}/signed/", {"token": token})
+    assert response.status_code == 410
+    assert "下载链接已过期" in response.content.decode() and "1小时内有效" in response.content.decode()
+
+
+def test_revoked_or_lapsed_approval_kills_its_links(client, agency, other, conditional):
+    application, link = _approved(client, agency, conditional)
+    with pytest.raises(PermissionDenied):
+        services.access_revoke(actor=other.publisher, application=application, reason="滥用")
+    with pytest.raises(ApplicationError) as exc:
+        services.access_revoke(actor=agency.publisher, application=application, reason=" ")
+    assert exc.value.code == "comment_required"
+    AccessApplication.objects.filter(pk=application.pk).update(
+        valid_until=timezone.localdate() - timedelta(days=1)
+    )
+    response = client.get(link)
+    assert response.status_code == 403 and "有效期已于" in response.content.decode()
+    AccessApplication.objects.filter(pk=application.pk).update(valid_until=timezone.localdate())
+    assert client.get(link).status_code == 200
+    client.login(username=agency.publisher.username, password=PASSWORD)
+    client.post(f"/staff/opendata/applications/{application.pk}/revoke/", {"reply": "超出申请用途使用"})
+    application.refresh_from_db()
+    assert application.status == "revoked"
+    assert AuditEntry.objects.filter(action="access.revoke", object_id=str(application.pk)).exists()
+    client.logout()
+    response = client.get(link)
+    assert response.status_code == 403 and "已撤销您的数据使用申请" in response.content.decode()
+    # The session access is gone too.
+    resource = Resource.objects.get()
+    assert client.get(f"/dataset/bus-lines/resource/{resource.pk}/preview/").status_code == 403

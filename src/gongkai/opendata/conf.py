@@ -18,5 +18,10 @@ def datastore_row_cap() -> int:
     return int(getattr(settings, "GONGKAI_OPENDATA_ROW_CAP", 100_000))
 
 
+def download_link_seconds() -> int:
+    """How long a signed download link of a 有条件开放 resource stays valid after it is issued."""
+    return int(getattr(settings, "GONGKAI_OPENDATA_LINK_SECONDS", 24 * 3600))
+
+
 def api_rate_per_minute() -> int:
     return int(getattr(settings, "GONGKAI_OPENDATA_API_RATE", 600))

@@ -176,6 +176,7 @@ class AccessApplication(models.Model):
         PENDING = "pending", "待审核"
         APPROVED = "approved", "已同意"
         REJECTED = "rejected", "未同意"
+        REVOKED = "revoked", "已撤销"
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="access_applications")
     applicant_name = models.CharField("申请人", max_length=100)

@@ -11,7 +11,8 @@ from django.db.models.fields.json import KeyTransform
 from django.http import Http404
 from django.utils import timezone
 
-from gongkai.opendata import rules
+from gongkai.core.errors import ApplicationError
+from gongkai.opendata import conf, links, rules
 from gongkai.opendata.models import (
     AccessApplication,
     ApiToken,
@@ -271,6 +272,63 @@ def may_access_data(user: Any, dataset: Dataset, application_ids: list[int] | No
         status=AccessApplication.Status.APPROVED,
         valid_until__gte=timezone.localdate(),
     ).exists()
+
+
+def approved_application(dataset: Dataset, application_ids: list[int]) -> AccessApplication | None:
+    """The approved, unexpired application among those this browser proved (for issuing signed links)."""
+    if not application_ids or dataset.open_type != "conditional":
+        return None
+    return (
+        AccessApplication.objects.filter(
+            pk__in=application_ids,
+            dataset=dataset,
+            status=AccessApplication.Status.APPROVED,
+            valid_until__gte=timezone.localdate(),
+        )
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+def download_links(application: AccessApplication | None, resources: Any) -> dict[int, str]:
+    """Signed, expiring download tokens, one per uploaded resource, for an approved applicant."""
+    if application is None or application.decided_at is None:
+        return {}
+    return {
+        r.pk: links.link_token(
+            resource_id=r.pk, application_id=application.pk, approved_at=application.decided_at
+        )
+        for r in resources
+        if r.file
+    }
+
+
+def application_for_link(dataset: Dataset, resource: Resource, token: str) -> AccessApplication:
+    """The approved application a signed download link was issued under — still approved, unexpired, the same
+    approval. ApplicationError otherwise: `link_invalid`, `link_expired`, `access_revoked`, `access_expired`."""
+    claim = links.link_claim(token, max_age=conf.download_link_seconds())
+    application = (
+        AccessApplication.objects.filter(pk=claim.application_id, dataset=dataset).first()
+        if claim.resource_id == resource.pk
+        else None
+    )
+    if application is None:
+        raise ApplicationError("link_invalid", "下载链接无效，请回到数据集页面重新获取。")
+    if application.status == AccessApplication.Status.REVOKED:
+        raise ApplicationError(
+            "access_revoked", f"{dataset.org.name}已撤销您的数据使用申请，下载链接已失效。"
+        )
+    approved = application.decided_at and int(application.decided_at.timestamp()) == claim.approved_at
+    if application.status != AccessApplication.Status.APPROVED or not approved:
+        raise ApplicationError("link_invalid", "下载链接无效，请回到数据集页面重新获取。")
+    if application.valid_until is None or application.valid_until < timezone.localdate():
+        raise ApplicationError(
+            "access_expired",
+            f"您的数据使用申请有效期已于{application.valid_until:%Y年%m月%d日}届满，请重新申请。"
+            if application.valid_until
+            else "您的数据使用申请已失效，请重新申请。",
+        )
+    return application
 
 
 def applications_for_staff(user: Any) -> QuerySet[AccessApplication]:

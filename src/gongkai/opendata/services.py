@@ -628,6 +628,50 @@ def access_decide(
     return application
 
 
+@transaction.atomic
+def access_revoke(*, actor: Any, application: AccessApplication, reason: str) -> AccessApplication:
+    """The dataset's data publisher withdraws an approval (misuse, end of the project …): the applicant's session
+    access and every signed download link issued under it stop working at once. A reason is required."""
+    application = (
+        AccessApplication.objects.select_for_update().select_related("dataset__org").get(pk=application.pk)
+    )
+    if not may_publish(actor, application.dataset.org):
+        raise PermissionDenied("只有本单位的数据发布人可以撤销数据申请。")
+    if application.status != AccessApplication.Status.APPROVED:
+        raise ApplicationError("bad_state", "只有已同意的申请可以撤销。")
+    if not reason.strip():
+        raise ApplicationError("comment_required", "撤销申请须说明理由。", field="reply")
+    before = application.status
+    application.status = AccessApplication.Status.REVOKED
+    application.reply = reason.strip()
+    application.decided_by = actor
+    application.decided_at = timezone.now()
+    application.save()
+    audit_log(
+        actor=actor,
+        action="access.revoke",
+        obj=application,
+        org_code=application.dataset.org.code,
+        from_state=before,
+        to_state=application.status,
+        comment=application.reply,
+    )
+    return application
+
+
+def access_download_log(*, application: AccessApplication, resource: Resource, address: str) -> None:
+    """A 有条件开放 file fetched through a signed link: logged (who under which approval, which file, from where)
+    and counted."""
+    audit_log(
+        actor=None,
+        action="access.download",
+        obj=application,
+        org_code=application.dataset.org.code,
+        data={"resource_id": resource.pk, "resource": resource.name, "address": address},
+    )
+    resource_download_count(resource=resource)
+
+
 # ---------------------------------------------------------------- 数据需求
 
 

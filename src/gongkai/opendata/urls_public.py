@@ -26,4 +26,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="table_download",
     ),
     path("dataset/<slug:name>/resource/<int:pk>/download/<str:filename>", public.download, name="download"),
+    path("dataset/<slug:name>/resource/<int:pk>/signed/", public.signed_download, name="signed_download"),
 ]

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("datasets/<int:pk>/transition/", staff.dataset_transition, name="dataset_transition"),
     path("applications/", staff.applications, name="applications"),
     path("applications/<int:pk>/decide/", staff.application_decide, name="application_decide"),
+    path("applications/<int:pk>/revoke/", staff.application_revoke, name="application_revoke"),
     path("requests/", staff.data_requests, name="requests"),
     path("requests/<int:pk>/reply/", staff.data_request_reply, name="request_reply"),
     path("usage/", staff.usage, name="usage"),

@@ -212,6 +212,21 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def application_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.get_application_for_staff(request.user, pk)
+    try:
+        services.access_revoke(
+            actor=request.user, application=application, reason=request.POST.get("reply", "")
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已撤销，该申请人的下载链接随即失效。")
+    return redirect("opendata_staff:applications")
+
+
+@login_required
 def data_requests(request: HttpRequest) -> HttpResponse:
     return render(
         request,
