@@ -258,6 +258,36 @@ PROPOSAL = {
         "body": {"type": "string"},
     },
 }
+_ABC = {
+    "type": "object",
+    "required": ["A", "B", "C", "total"],
+    "properties": {k: {"type": "integer", "minimum": 0} for k in ("A", "B", "C", "total")},
+}
+_STATS_COUNTS = {
+    "suggestion": _ABC,
+    "proposal": _ABC,
+    "total": {"type": "integer", "minimum": 0},
+}
+PROPOSAL_STATS = {
+    "type": "object",
+    "required": ["year", "rows", "total"],
+    "properties": {
+        "year": {"type": "integer"},
+        "rows": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["org", "suggestion", "proposal", "total"],
+                "properties": {"org": ORG_REF, **_STATS_COUNTS},
+            },
+        },
+        "total": {
+            "type": ["object", "null"],
+            "required": ["suggestion", "proposal", "total"],
+            "properties": _STATS_COUNTS,
+        },
+    },
+}
 GUIDE: dict[str, Any] = {
     "type": "object",
     "required": ["id", "external_id", "org", "name", "version", "published_at", "url"],
@@ -591,6 +621,11 @@ def policy_paths() -> dict[str, Any]:
             _responses(_list_of("Proposal"), 400),
         ),
         "/api/v1/proposals/{id}": _get("建议提案答复全文", [pk], _responses(ref("ProposalDetail"), 404)),
+        "/api/v1/proposals/stats": _get(
+            "建议提案办理情况统计（按承办单位、类别和答复类型）",
+            [_param("year", year["schema"], "答复年份（默认为最近有答复的年份）"), org],
+            _responses(ref("ProposalStats"), 400),
+        ),
         "/api/v1/service-guides": _get(
             "办事指南（已发布的当前版本）",
             [org, _param("year", year["schema"], "当前版本的发布年份"), *PAGING],
@@ -656,6 +691,7 @@ def document() -> dict[str, Any]:
                 "CatalogRow": CATALOG_ROW,
                 "Proposal": PROPOSAL,
                 "ProposalDetail": _with_required(PROPOSAL, "body"),
+                "ProposalStats": PROPOSAL_STATS,
                 "ServiceGuide": GUIDE,
                 "ServiceGuideVersion": GUIDE_VERSION,
                 "PowerListVersion": POWER_VERSION,

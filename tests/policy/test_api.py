@@ -301,3 +301,23 @@ def test_pages_mask_personal_numbers_like_the_api(client, agency):
     )
     qa = services.qa_transition(actor=agency.publisher, qa=qa, action="publish")
     assert "13812345678" not in client.get(f"/policy-qa/{qa.pk}/").content.decode()
+
+
+def test_proposal_stats(client, agency, other):
+    make_proposal(agency, number=1, reply_type="A", reply_date=date(2025, 3, 1))
+    make_proposal(agency, number=2, reply_type="C", kind="proposal", reply_date=date(2025, 4, 1))
+    make_proposal(other, number=3, reply_type="A", reply_date=date(2025, 5, 1))
+    make_proposal(other, number=4, reply_type="B", reply_date=date(2024, 5, 1))
+    make_proposal(agency, number=5, reply_type="A", reply_date=date(2025, 5, 1), publish=False)
+    body = get(client, "/api/v1/proposals/stats?year=2025", "/api/v1/proposals/stats")
+    rows = {r["org"]["code"]: r for r in body["rows"]}
+    assert rows[agency.org.code]["suggestion"] == {"A": 1, "B": 0, "C": 0, "total": 1}
+    assert rows[agency.org.code]["proposal"]["C"] == 1 and rows[agency.org.code]["total"] == 2
+    assert body["total"]["suggestion"]["A"] == 2 and body["total"]["total"] == 3
+    mine = get(client, f"/api/v1/proposals/stats?year=2025&org={agency.org.code}", "/api/v1/proposals/stats")
+    assert [r["org"]["code"] for r in mine["rows"]] == [agency.org.code]
+    assert get(client, "/api/v1/proposals/stats", "/api/v1/proposals/stats")["year"] == 2025  # latest year
+    empty = get(client, "/api/v1/proposals/stats?year=2001", "/api/v1/proposals/stats")
+    assert empty["rows"] == [] and empty["total"] is None
+    bad = get(client, "/api/v1/proposals/stats?org=NOPE", "/api/v1/proposals/stats", status=400)
+    assert bad["error"]["code"] == "unknown_org"

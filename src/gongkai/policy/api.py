@@ -118,6 +118,32 @@ def proposal_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     return proposal_json(request, reply, body=True)
 
 
+def _stats_counts(row: selectors.StatsRow) -> dict[str, Any]:
+    return {**{kind: dict(counts) for kind, counts in row.counts.items()}, "total": row.total}
+
+
+@api_view
+def proposal_stats(request: HttpRequest) -> dict[str, Any]:
+    """Published replies of a reply year per handling unit, by kind and reply type A/B/C (as the stats page); the
+    year defaults to the latest year with a reply."""
+    year = _year(request)
+    if year is None:
+        years = selectors.proposal_years()
+        year = years[0] if years else timezone.localdate().year
+    org = None
+    code = _org_code(request)
+    if code:
+        org = org_list_public().filter(code=code).first()
+        if org is None:
+            raise ApiError(400, "unknown_org", "参数 org 不是平台上的机关代码。")
+    rows, total = selectors.proposal_stats(year, org)
+    return {
+        "year": year,
+        "rows": [{"org": _org_ref(r.org), **_stats_counts(r)} for r in rows],
+        "total": _stats_counts(total) if total is not None else None,
+    }
+
+
 # ---------------------------------------------------------------- 办事指南 (R-WEB-4)
 
 

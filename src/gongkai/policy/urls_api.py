@@ -7,6 +7,7 @@ app_name = "api_policy"
 urlpatterns = [
     path("proposals", api.proposal_list, name="proposals"),
     path("proposals/<int:pk>", api.proposal_detail, name="proposal"),
+    path("proposals/stats", api.proposal_stats, name="proposal_stats"),
     path("service-guides", api.guide_list, name="guides"),
     path("service-guides/<int:pk>", api.guide_detail, name="guide"),
     path("service-guides/<int:pk>/versions/<int:number>", api.guide_version_detail, name="guide_version"),
