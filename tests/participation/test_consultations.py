@@ -116,8 +116,8 @@ def test_comments_decisions_and_word_report(agency, other, publisher):
     assert "关于《某市养犬管理规定（草案）》公开征求意见采纳情况的说明" in text
     assert "共收到意见 4 条，其中采纳 1 条，部分采纳 1 条，未采纳 1 条，不属于征求范围 1 条。" in text
     rows = [[cell.text for cell in row.cells] for row in doc.tables[0].rows]
-    assert rows[0] == ["序号", "意见内容", "处理结果", "理由"]
-    assert rows[3] == ["3", "取消所有限制。", "未采纳", "与上位法不符。"]
+    assert rows[0] == ["序号", "条款", "意见内容", "处理结果", "理由"]
+    assert rows[3] == ["3", "草案整体", "取消所有限制。", "未采纳", "与上位法不符。"]
     assert "周八" not in text and all("13511112222" not in " ".join(r) for r in rows)
 
 

@@ -2,12 +2,18 @@
 
 - The comment period is counted in calendar days, both ends included: opening 2026-03-01 and closing 2026-03-30 is
   30 days. A period shorter than 30 days needs a stated reason when the consultation opens (第十五条).
+- A draft's articles are the lines beginning with 第…条 (Chinese or Arabic numerals, increasing); a comment is on
+  the whole draft or on one of them.
+- Comments are moderated: 待审核 → 已公开 / 不予公开 (with a reason category); a withheld comment keeps its text and is
+  shown publicly as withheld with the reason, never deleted. Identical comments share one decision (`group_key`).
 - Each comment gets one decision: 采纳 / 部分采纳 / 未采纳 (with the reason) / 不属于征求范围; the 采纳情况 report
   (第三十二条) counts them and lists each decision with its reason.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -80,3 +86,151 @@ def tally(decisions: Iterable[str]) -> Tally:
     items = list(decisions)
     counts = Counter(d for d in items if d)
     return Tally(total=len(items), decided=sum(counts.values()), counts=dict(counts))
+
+
+# ---------------------------------------------------------------- articles of the draft (第一条, 第二条 …)
+
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_ARTICLE = re.compile(r"^[ \t\u3000]*第([零〇一二两三四五六七八九十百千\d]{1,8})条", re.M)
+
+
+def chinese_number(text: str) -> int | None:
+    """一百二十三 → 123, 十五 → 15, 二十 → 20, 123 → 123; None for anything else."""
+    if text.isascii() and text.isdigit():
+        return int(text)
+    total, digit = 0, None
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            total += (1 if digit is None else digit) * _UNITS[ch]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0) or None
+
+
+def _numeral(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    rest = n % 100
+    tail = (
+        ""
+        if rest == 0
+        else ("零" + digits[rest] if rest < 10 else ("一" + _numeral(rest) if rest < 20 else _numeral(rest)))
+    )
+    return digits[n // 100] + "百" + tail
+
+
+def article_label(number: int | None) -> str:
+    return "草案整体" if number is None else f"第{_numeral(number)}条"
+
+
+@dataclass(frozen=True)
+class Article:
+    number: int
+    label: str
+    text: str
+
+
+def parse_articles(draft_text: str) -> list[Article]:
+    """The articles of a draft: each line beginning with 第…条 starts one; its text runs to the next. Numbers that
+    do not increase (a quoted 第三条 inside an article) stay part of the article before."""
+    found: list[tuple[int, int]] = []
+    for match in _ARTICLE.finditer(draft_text):
+        number = chinese_number(match.group(1))
+        if number is not None and (not found or number > found[-1][0]):
+            found.append((number, match.start()))
+    articles = []
+    for i, (number, start) in enumerate(found):
+        end = found[i + 1][1] if i + 1 < len(found) else len(draft_text)
+        articles.append(Article(number, article_label(number), draft_text[start:end].strip()))
+    return articles
+
+
+# ---------------------------------------------------------------- structured questions
+
+QUESTION_KINDS = {"text": "文字回答", "single": "单选", "multiple": "多选"}
+
+
+def question_problems(*, text: str, kind: str, choices: list[str]) -> str:
+    """'' when a question is well formed, else the Chinese reason."""
+    if not text.strip():
+        return "问题不能为空。"
+    if len(text) > 300:
+        return "问题不能超过 300 个字。"
+    if kind not in QUESTION_KINDS:
+        return "问题类型应为文字回答、单选或多选。"
+    clean = [c.strip() for c in choices if c.strip()]
+    if kind != "text" and len(clean) < 2:
+        return f"“{text[:20]}”是选择题，至少需要两个选项。"
+    if len(set(clean)) != len(clean):
+        return f"“{text[:20]}”的选项有重复。"
+    return ""
+
+
+def answer_problems(*, kind: str, choices: list[str], required: bool, answer: str | list[str]) -> str:
+    """'' when `answer` fits the question, else the Chinese reason."""
+    values = [answer] if isinstance(answer, str) else list(answer)
+    values = [v.strip() for v in values if v and v.strip()]
+    if not values:
+        return "请回答这个问题。" if required else ""
+    if kind == "text":
+        return "回答不能超过 2000 个字。" if len(values[0]) > 2000 else ""
+    if any(v not in choices for v in values):
+        return "请从给出的选项中选择。"
+    if kind == "single" and len(values) > 1:
+        return "这个问题只能选一项。"
+    return ""
+
+
+# ---------------------------------------------------------------- moderation (no silent deletion)
+
+PENDING, PUBLISHED, WITHHELD = "pending", "published", "withheld"
+MODERATION_LABELS = {PENDING: "待审核", PUBLISHED: "已公开", WITHHELD: "不予公开"}
+WITHHELD_REASONS = {
+    "illegal": "含有违法违规内容",
+    "abuse": "含有辱骂、人身攻击内容",
+    "advertising": "广告或商业推广",
+    "off_topic": "与征集事项无关",
+    "personal_data": "含有他人个人信息",
+    "duplicate": "重复提交",
+}
+# action -> (sources, target). A withheld comment may be published after review, and the other way round.
+MODERATION_TRANSITIONS = {
+    "publish": (frozenset({PENDING, WITHHELD}), PUBLISHED),
+    "withhold": (frozenset({PENDING, PUBLISHED}), WITHHELD),
+}
+
+
+def moderation_target(action: str, state: str) -> str | None:
+    rule = MODERATION_TRANSITIONS.get(action)
+    if rule is None or state not in rule[0]:
+        return None
+    return rule[1]
+
+
+def group_key(body: str) -> str:
+    """Identical comments share a key: one decision for all. Whitespace (full-width spaces too) does not count: in
+    Chinese text it carries no meaning."""
+    folded = "".join(body.split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()

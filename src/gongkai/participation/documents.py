@@ -21,7 +21,8 @@ def adoption_report_title(consultation: Consultation) -> str:
 
 
 def adoption_report_docx(consultation: Consultation, comments: list[Comment]) -> bytes:
-    """Title, the period, the tally sentence, then a table: 序号, 意见内容, 处理结果, 理由. Commenters are not named."""
+    """Title, the period, the tally sentence, then a table: 序号, 条款, 意见内容, 处理结果, 理由 — one row per group of
+    identical comments. Commenters are not named; a withheld comment's text is replaced by its reason category."""
     document = Document()
     style = document.styles["Normal"]
     style.font.size = Pt(14)
@@ -42,16 +43,27 @@ def adoption_report_docx(consultation: Consultation, comments: list[Comment]) ->
     document.add_paragraph(period)
     tally = consultation_rules.tally(c.decision for c in comments)
     document.add_paragraph(tally.sentence())
-    table = document.add_table(rows=1, cols=4)
+    table = document.add_table(rows=1, cols=5)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("序号", "意见内容", "处理结果", "理由"), strict=True):
+    for cell, text in zip(table.rows[0].cells, ("序号", "条款", "意见内容", "处理结果", "理由"), strict=True):
         cell.text = text
-    for i, comment in enumerate(comments, start=1):
+    # Identical comments are one row (one decision for the group); a withheld comment's text is not published.
+    groups: dict[str, list[Comment]] = {}
+    for comment in comments:
+        groups.setdefault(comment.body_hash or f"#{comment.pk}", []).append(comment)
+    for i, members in enumerate(groups.values(), start=1):
+        lead = members[0]
         cells = table.add_row().cells
         cells[0].text = str(i)
-        cells[1].text = comment.body
-        cells[2].text = consultation_rules.DECISION_LABELS.get(comment.decision, "尚未处理")
-        cells[3].text = comment.reason
+        cells[1].text = lead.article_label
+        if lead.moderation == consultation_rules.WITHHELD:
+            reason = consultation_rules.WITHHELD_REASONS.get(lead.withheld_reason, "")
+            body = f"（该意见未予公开：{reason}）"
+        else:
+            body = lead.body
+        cells[2].text = body + (f"（相同意见 {len(members)} 条）" if len(members) > 1 else "")
+        cells[3].text = consultation_rules.DECISION_LABELS.get(lead.decision, "尚未处理")
+        cells[4].text = lead.reason
     out = BytesIO()
     document.save(out)
     return out.getvalue()

@@ -10,7 +10,13 @@ from django import forms
 from gongkai.core.errors import ApplicationError
 from gongkai.orgs.models import Organization
 from gongkai.participation import consultation_rules, services, workflow
-from gongkai.participation.services import ActionParams, ConsultationData, MessageData
+from gongkai.participation.services import (
+    ActionParams,
+    CommentData,
+    ConsultationData,
+    MessageData,
+    QuestionData,
+)
 
 
 def _msgs(label: str) -> dict[str, str]:
@@ -251,10 +257,26 @@ class ConsultationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="征求意见期限一般不少于30日（按日历日计算，含首尾两日）；少于30日的须说明理由。",
     )
+    questions = forms.CharField(
+        label="征集问题（选填）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="每行一个问题。文字回答：直接写问题；单选：问题 | 选项1 | 选项2；多选：在行首写“[多选]”；"
+        "必答：在行首写“*”。例如：* 您是否支持延长课后服务时间？ | 支持 | 不支持 | 无所谓",
+    )
+
+    def clean_questions(self) -> tuple[QuestionData, ...]:
+        questions = parse_questions(self.cleaned_data.get("questions", "") or "")
+        for i, q in enumerate(questions, start=1):
+            problem = consultation_rules.question_problems(text=q.text, kind=q.kind, choices=list(q.choices))
+            if problem:
+                raise forms.ValidationError(f"第 {i} 个问题：{problem}")
+        return questions
 
     def data_object(self) -> ConsultationData:
         d = self.cleaned_data
         return ConsultationData(
+            questions=d.get("questions") or (),
             title=d["title"],
             draft_text=d["draft_text"],
             explanation=d["explanation"],
@@ -265,15 +287,132 @@ class ConsultationForm(forms.Form):
         )
 
 
+def parse_questions(text: str) -> tuple[QuestionData, ...]:
+    """The questions box: one question a line; `问题 | 选项 | 选项` is a single choice, a leading `[多选]` makes it
+    multiple, a leading `*` required."""
+    questions = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        required = line.startswith(("*", "＊"))
+        line = line.lstrip("*＊ ").strip()
+        multiple = line.startswith(("[多选]", "【多选】"))
+        if multiple:
+            line = line[4:].strip()
+        parts = [p.strip() for p in line.replace("｜", "|").split("|")]
+        kind = "multiple" if multiple else ("single" if len(parts) > 1 else "text")
+        questions.append(QuestionData(text=parts[0], kind=kind, choices=tuple(parts[1:]), required=required))
+    return tuple(questions)
+
+
 class CommentForm(forms.Form):
+    """A comment on the whole draft or on one article, with the consultation's questions as extra fields."""
+
+    article = forms.TypedChoiceField(
+        label="意见针对",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages=_msgs("条款") | {"invalid_choice": "草案中没有这一条，请重新选择。"},
+    )
     body = forms.CharField(
-        label="您的意见", widget=forms.Textarea(attrs={"rows": 8}), error_messages=_msgs("意见")
+        label="您的意见",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        error_messages=_msgs("意见"),
+        help_text="请勿填写网页代码；内容以纯文本显示。意见经审核后公开，姓名和联系方式不公开。",
     )
     name = forms.CharField(label="姓名（选填，不公开）", max_length=50, required=False)
     phone = forms.CharField(label="联系电话（选填，不公开）", max_length=30, required=False)
     email = forms.EmailField(
         label="电子邮箱（选填，不公开）", required=False, error_messages=_msgs("电子邮箱")
     )
+
+    def __init__(self, *args: Any, consultation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.consultation = consultation
+        articles = consultation_rules.parse_articles(consultation.draft_text)
+        field = self.fields["article"]
+        field.choices = [("", "草案整体"), *((a.number, a.label) for a in articles)]  # type: ignore[attr-defined]
+        if not articles:
+            del self.fields["article"]
+        self.questions = list(consultation.questions.all())
+        for q in self.questions:
+            name = f"answer_{q.position}"
+            label = f"{q.position}. {q.text}"
+            if q.kind == "text":
+                self.fields[name] = forms.CharField(
+                    label=label, required=False, widget=forms.Textarea(attrs={"rows": 2})
+                )
+            elif q.kind == "single":
+                self.fields[name] = forms.ChoiceField(
+                    label=label,
+                    required=False,
+                    choices=[(c, c) for c in q.choices],
+                    widget=forms.RadioSelect,
+                    error_messages={"invalid_choice": "请从给出的选项中选择。"},
+                )
+            else:
+                self.fields[name] = forms.MultipleChoiceField(
+                    label=label,
+                    required=False,
+                    choices=[(c, c) for c in q.choices],
+                    widget=forms.CheckboxSelectMultiple,
+                    error_messages={
+                        "invalid_choice": "请从给出的选项中选择。",
+                        "invalid_list": "请从给出的选项中选择。",
+                    },
+                )
+            self.fields[name].label_suffix = ""
+            if q.required:
+                self.fields[name].label = label + "（必答）"
+        # Questions first, then the free comment and the private contact fields.
+        order = [
+            "article",
+            *(f"answer_{q.position}" for q in self.questions),
+            "body",
+            "name",
+            "phone",
+            "email",
+        ]
+        self.order_fields([n for n in order if n in self.fields])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        for name, text in services.comment_problems(self.consultation, self.comment_data()).items():
+            self.add_error(name if name in self.fields else None, text)
+        return data
+
+    def comment_data(self) -> CommentData:
+        d = self.cleaned_data
+        answers: dict[str, str | list[str]] = {}
+        for q in self.questions:
+            value = d.get(f"answer_{q.position}")
+            if value:
+                answers[str(q.position)] = value
+        return CommentData(
+            body=d.get("body", "") or "",
+            article=d.get("article"),
+            answers=answers,
+            name=d.get("name", "") or "",
+            phone=d.get("phone", "") or "",
+            email=d.get("email", "") or "",
+        )
+
+
+class ModerationForm(forms.Form):
+    action = forms.ChoiceField(
+        label="操作", choices=[("publish", "公开"), ("withhold", "不予公开")], widget=forms.RadioSelect
+    )
+    reason = forms.ChoiceField(
+        label="不予公开原因",
+        required=False,
+        choices=[("", "（不予公开时选择）"), *consultation_rules.WITHHELD_REASONS.items()],
+    )
+    note = forms.CharField(label="说明（选填）", max_length=2000, required=False)
 
 
 class DecisionForm(forms.Form):

@@ -243,6 +243,7 @@ class Consultation(models.Model):
     closes_on = models.DateField("截止日期")
     short_reason = models.TextField("期限少于30日的理由", blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
+    external_id = models.CharField("外部编号", max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -256,18 +257,69 @@ class Consultation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(closes_on__gte=models.F("opens_on")),
                 name="participation_consultation_period",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="participation_consultation_uniq_external_id",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
 
 
+class ConsultationQuestion(models.Model):
+    """An optional structured question of a consultation (free text, one choice or several)."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField("序号")
+    text = models.CharField("问题", max_length=300)
+    kind = models.CharField(
+        "类型", max_length=8, choices=list(consultation_rules.QUESTION_KINDS.items()), default="text"
+    )
+    choices = models.JSONField("选项", default=list, blank=True)
+    required = models.BooleanField("必答", default=False)
+
+    class Meta:
+        ordering = ["consultation", "position"]
+        verbose_name = "征集问题"
+        verbose_name_plural = "征集问题"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "position"], name="participation_question_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class Comment(models.Model):
-    """One public comment on a consultation and the agency's decision on it."""
+    """One public comment on a consultation (on the whole draft or on one article), its moderation and the agency's
+    decision on it. A withheld comment keeps the writer's text: nothing is ever deleted silently."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="comments")
+    # None: the whole draft; N: 第N条 of the draft (consultation_rules.parse_articles).
+    article = models.PositiveSmallIntegerField("条款", null=True, blank=True)
+    answers = models.JSONField("问题回答", default=dict, blank=True)
     body = models.TextField("意见")
+    body_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    external_id = models.CharField("外部编号", max_length=200, blank=True)
+    moderation = models.CharField(
+        "公开状态",
+        max_length=12,
+        choices=list(consultation_rules.MODERATION_LABELS.items()),
+        default=consultation_rules.PENDING,
+    )
+    withheld_reason = models.CharField(
+        "不予公开原因", max_length=16, choices=list(consultation_rules.WITHHELD_REASONS.items()), blank=True
+    )
+    moderation_note = models.TextField("审核说明", blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
     name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("电话", max_length=30, blank=True)
     email = models.EmailField("电子邮箱", blank=True)
@@ -285,6 +337,21 @@ class Comment(models.Model):
         ordering = ["submitted_at", "id"]
         verbose_name = "意见"
         verbose_name_plural = "意见"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="participation_comment_uniq_external_id",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(moderation__in=list(consultation_rules.MODERATION_LABELS)),
+                name="participation_comment_moderation_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.body[:30]
+
+    @property
+    def article_label(self) -> str:
+        return consultation_rules.article_label(self.article)

@@ -24,11 +24,12 @@ from gongkai.core.workdays_rules import YearNotLoaded
 from gongkai.orgs.models import Organization, Role
 from gongkai.orgs.selectors import is_platform_admin, orgs_with_role
 from gongkai.participation import clock as clock_rules
-from gongkai.participation import conf, services, workflow
+from gongkai.participation import conf, consultation_rules, services, workflow
 from gongkai.participation.documents import adoption_report_docx
 from gongkai.participation.models import (
     Comment,
     Consultation,
+    ConsultationQuestion,
     Message,
     MessageEvent,
     MessageQueryFailure,
@@ -317,8 +318,79 @@ def adoption_report(consultation: Consultation) -> bytes:
     return adoption_report_docx(consultation, consultation_comments(consultation))
 
 
-def consultations_public() -> QuerySet[Consultation]:
-    return Consultation.objects.select_related("org").order_by("-opens_on", "-id")
+def consultations_public(org: Organization | None = None) -> QuerySet[Consultation]:
+    """Every consultation, city-wide or of one agency (its 专栏 page), with its count of published comments."""
+    qs = Consultation.objects.select_related("org").annotate(
+        published_count=Count("comments", filter=Q(comments__moderation=consultation_rules.PUBLISHED))
+    )
+    if org is not None:
+        qs = qs.filter(org=org)
+    return qs.order_by("-opens_on", "-id")
+
+
+def consultation_public_comments(consultation: Consultation) -> list[Comment]:
+    """What the public sees of the comments: published ones, and withheld ones as a notice with the reason category
+    (no silent deletion); pending ones are not shown. Never the commenter's name or contact (not even loaded)."""
+    return list(
+        Comment.objects.filter(
+            consultation=consultation,
+            moderation__in=[consultation_rules.PUBLISHED, consultation_rules.WITHHELD],
+        )
+        .only(
+            "id",
+            "consultation_id",
+            "article",
+            "body",
+            "moderation",
+            "withheld_reason",
+            "submitted_at",
+            "answers",
+        )
+        .order_by("submitted_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class CommentGroup:
+    """Identical comments (same group key): one decision for all."""
+
+    lead: Comment
+    members: list[Comment]
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+def consultation_comment_groups(consultation: Consultation) -> list[CommentGroup]:
+    groups: dict[str, list[Comment]] = {}
+    for comment in consultation_comments(consultation):
+        groups.setdefault(comment.body_hash or f"#{comment.pk}", []).append(comment)
+    return [CommentGroup(members[0], members) for members in groups.values()]
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question: ConsultationQuestion
+    counts: list[tuple[str, int]]
+    answered: int
+
+
+def consultation_question_results(consultation: Consultation) -> list[QuestionResult]:
+    """Tallies of the structured questions over all comments (staff view; choices only, free text is in the list)."""
+    comments = Comment.objects.filter(consultation=consultation).values_list("answers", flat=True)
+    answers = list(comments)
+    results = []
+    for q in consultation.questions.all():
+        key = str(q.position)
+        given = [a.get(key) for a in answers if a and a.get(key)]
+        counts: list[tuple[str, int]] = []
+        if q.kind != "text":
+            counts = [
+                (c, sum(1 for g in given if (g == c if isinstance(g, str) else c in g))) for c in q.choices
+            ]
+        results.append(QuestionResult(q, counts, len(given)))
+    return results
 
 
 # ---------------------------------------------------------------- Open311 GeoReport v2

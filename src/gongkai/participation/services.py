@@ -34,6 +34,7 @@ from gongkai.participation.models import (
     CategoryLimit,
     Comment,
     Consultation,
+    ConsultationQuestion,
     Message,
     MessageEvent,
     Open311Key,
@@ -829,6 +830,39 @@ class ConsultationData:
     closes_on: date
     how_to_comment: str = ""
     short_reason: str = ""
+    questions: tuple[QuestionData, ...] = ()
+    external_id: str = ""
+
+
+@dataclass(frozen=True)
+class QuestionData:
+    text: str
+    kind: str = "text"
+    choices: tuple[str, ...] = ()
+    required: bool = False
+
+
+def _questions_check(questions: tuple[QuestionData, ...]) -> None:
+    if len(questions) > 30:
+        raise ApplicationError("bad_question", "问题不能超过 30 个。", field="questions")
+    for i, q in enumerate(questions, start=1):
+        problem = consultation_rules.question_problems(text=q.text, kind=q.kind, choices=list(q.choices))
+        if problem:
+            raise ApplicationError("bad_question", f"第 {i} 个问题：{problem}", field="questions")
+
+
+def _questions_store(consultation: Consultation, questions: tuple[QuestionData, ...]) -> None:
+    ConsultationQuestion.objects.bulk_create(
+        ConsultationQuestion(
+            consultation=consultation,
+            position=i,
+            text=q.text.strip(),
+            kind=q.kind,
+            choices=[c.strip() for c in q.choices if c.strip()] if q.kind != "text" else [],
+            required=q.required,
+        )
+        for i, q in enumerate(questions, start=1)
+    )
 
 
 @transaction.atomic
@@ -846,7 +880,9 @@ def consultation_open(*, actor: Any, org: Organization, data: ConsultationData) 
     if problems:
         field, text = next(iter(problems.items()))
         raise ApplicationError("short_period" if field == "short_reason" else "bad_period", text, field=field)
+    _questions_check(data.questions)
     consultation = Consultation.objects.create(
+        external_id=data.external_id.strip()[:200],
         org=org,
         title=data.title.strip()[:200],
         draft_text=data.draft_text.strip(),
@@ -857,6 +893,7 @@ def consultation_open(*, actor: Any, org: Organization, data: ConsultationData) 
         short_reason=data.short_reason.strip(),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    _questions_store(consultation, data.questions)
     audit_log(
         actor=actor,
         action="consultation.open",
@@ -870,37 +907,156 @@ def consultation_open(*, actor: Any, org: Organization, data: ConsultationData) 
     return consultation
 
 
+@dataclass(frozen=True)
+class CommentData:
+    body: str
+    article: int | None = None
+    answers: dict[str, str | list[str]] | None = None  # {question position as text: answer}
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+def comment_problems(consultation: Consultation, data: CommentData) -> dict[str, str]:
+    """Shape problems of a comment: {field: Chinese message}; `answer_N` for the question at position N."""
+    problems: dict[str, str] = {}
+    if data.body.strip() or not data.answers:
+        body_problem = text_problems(subject="意见", body=data.body).get("body")
+        if body_problem:
+            problems["body"] = body_problem.replace("留言内容", "意见")
+    if data.article is not None:
+        numbers = {a.number for a in consultation_rules.parse_articles(consultation.draft_text)}
+        if data.article not in numbers:
+            problems["article"] = "草案中没有这一条，请重新选择。"
+    answers = data.answers or {}
+    questions = list(consultation.questions.all())
+    known = {str(q.position) for q in questions}
+    if set(answers) - known:
+        problems["answers"] = "回答了不存在的问题。"
+    for q in questions:
+        problem = consultation_rules.answer_problems(
+            kind=q.kind, choices=q.choices, required=q.required, answer=answers.get(str(q.position), "")
+        )
+        if problem:
+            problems[f"answer_{q.position}"] = problem
+    if not data.body.strip() and not any(answers.values()):
+        problems.setdefault("body", "请填写意见或回答问题。")
+    return problems
+
+
+def _clean_answers(answers: dict[str, str | list[str]] | None) -> dict[str, str | list[str]]:
+    clean: dict[str, str | list[str]] = {}
+    for key, value in (answers or {}).items():
+        if isinstance(value, list):
+            values = [v.strip() for v in value if v.strip()]
+            if values:
+                clean[key] = values
+        elif value.strip():
+            clean[key] = value.strip()
+    return clean
+
+
 @transaction.atomic
 def comment_submit(
-    *, consultation: Consultation, body: str, name: str = "", phone: str = "", email: str = "", address: str
+    *,
+    consultation: Consultation,
+    address: str,
+    data: CommentData | None = None,
+    body: str = "",
+    name: str = "",
+    phone: str = "",
+    email: str = "",
 ) -> Comment:
-    """A public comment, accepted while the consultation is open (opens_on ≤ today ≤ closes_on)."""
+    """A public comment while the consultation is open (opens_on ≤ today ≤ closes_on): on the whole draft or one
+    article, with the answers to its questions. Throttled per client address; the same text on the same consultation
+    within a minute is refused as a duplicate. It waits for moderation before it is shown."""
+    if data is None:  # the short form: a comment on the whole draft without answers
+        data = CommentData(body=body, name=name, phone=phone, email=email)
     today = _today()
     if (
         consultation.status != Consultation.Status.OPEN
         or not consultation.opens_on <= today <= consultation.closes_on
     ):
         raise ApplicationError("not_open", "该意见征集不在征集期内，不能提交意见。")
-    problems = text_problems(subject="意见", body=body)
+    problems = comment_problems(consultation, data)
     if problems:
-        raise ApplicationError("bad_text", next(iter(problems.values())), field="body")
+        field, text = next(iter(problems.items()))
+        raise ApplicationError("bad_text" if field == "body" else "bad_answer", text, field=field)
     limit, window = conf.submit_limit()
     if over_limit(f"comment-submit:{address}", limit=limit, window_seconds=window):
         raise ApplicationError("too_many", "提交过于频繁，请稍后再试。您填写的内容已保留。")
+    key = consultation_rules.group_key(data.body) if data.body.strip() else ""
+    since = timezone.now() - timedelta(seconds=DUPLICATE_WINDOW_SECONDS)
+    if (
+        key
+        and Comment.objects.filter(consultation=consultation, body_hash=key, submitted_at__gte=since).exists()
+    ):
+        raise ApplicationError("duplicate", "相同内容的意见刚刚已经提交，请勿重复提交。", field="body")
     comment = Comment.objects.create(
         consultation=consultation,
-        body=body.strip(),
-        name=name.strip()[:50],
-        phone=phone.strip()[:30],
-        email=email.strip(),
+        body=data.body.strip(),
+        body_hash=key,
+        article=data.article,
+        answers=_clean_answers(data.answers),
+        name=data.name.strip()[:50],
+        phone=data.phone.strip()[:30],
+        email=data.email.strip(),
     )
-    audit_log(actor=None, action="consultation.comment", obj=comment, org_code=consultation.org.code)
+    audit_log(
+        actor=None,
+        action="consultation.comment",
+        obj=comment,
+        org_code=consultation.org.code,
+        data={"article": data.article},
+    )
+    return comment
+
+
+@transaction.atomic
+def comment_moderate(
+    *, actor: Any, comment: Comment, action: str, reason: str = "", note: str = ""
+) -> Comment:
+    """Publish or withhold a comment (consultation_rules.MODERATION_TRANSITIONS). Withholding needs a reason
+    category; the writer's text is kept either way."""
+    comment = Comment.objects.select_for_update().select_related("consultation__org").get(pk=comment.pk)
+    consultation = comment.consultation
+    if not _may_manage_consultations(actor, consultation.org):
+        raise PermissionDenied()
+    target = consultation_rules.moderation_target(action, comment.moderation)
+    if target is None:
+        raise ApplicationError(
+            "bad_transition",
+            f"该意见当前为“{consultation_rules.MODERATION_LABELS[comment.moderation]}”，不能这样操作。",
+        )
+    if target == consultation_rules.WITHHELD:
+        if reason not in consultation_rules.WITHHELD_REASONS:
+            raise ApplicationError("missing_reason", "不予公开须选择原因。", field="reason")
+        comment.withheld_reason = reason
+    else:
+        comment.withheld_reason = ""
+    before = comment.moderation
+    comment.moderation = target
+    comment.moderation_note = note.strip()[:2000]
+    comment.moderated_by = actor if getattr(actor, "is_authenticated", False) else None
+    comment.moderated_at = timezone.now()
+    comment.save()
+    audit_log(
+        actor=actor,
+        action=f"consultation.comment_{action}",
+        obj=comment,
+        org_code=consultation.org.code,
+        from_state=before,
+        to_state=target,
+        comment=note.strip()[:2000],
+        data={"reason": comment.withheld_reason},
+    )
     return comment
 
 
 @transaction.atomic
 def comment_decide(*, actor: Any, comment: Comment, decision: str, reason: str = "") -> Comment:
-    """Record the decision on one comment (采纳 / 部分采纳 / 未采纳 with the reason / 不属于征求范围)."""
+    """Record the decision (采纳 / 部分采纳 / 未采纳 with the reason / 不属于征求范围) on a comment and on every
+    identical comment of the consultation (same `group_key`): one decision per group, each change audited."""
     consultation = comment.consultation
     if not _may_manage_consultations(actor, consultation.org):
         raise PermissionDenied()
@@ -908,20 +1064,28 @@ def comment_decide(*, actor: Any, comment: Comment, decision: str, reason: str =
     if problems:
         field, text = next(iter(problems.items()))
         raise ApplicationError("bad_decision", text, field=field)
-    before = comment.decision
-    comment.decision, comment.reason = decision, reason.strip()
-    comment.decided_by = actor if getattr(actor, "is_authenticated", False) else None
-    comment.decided_at = timezone.now()
-    comment.save()
-    audit_log(
-        actor=actor,
-        action="consultation.decide",
-        obj=comment,
-        org_code=consultation.org.code,
-        from_state=before,
-        to_state=decision,
-    )
-    return comment
+    group = [comment]
+    if comment.body_hash:
+        group = list(
+            Comment.objects.filter(consultation=consultation, body_hash=comment.body_hash).order_by("id")
+        )
+    now = timezone.now()
+    for member in group:
+        before = member.decision
+        member.decision, member.reason = decision, reason.strip()
+        member.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        member.decided_at = now
+        member.save()
+        audit_log(
+            actor=actor,
+            action="consultation.decide",
+            obj=member,
+            org_code=consultation.org.code,
+            from_state=before,
+            to_state=decision,
+            data={"group": len(group)} if len(group) > 1 else None,
+        )
+    return next(m for m in group if m.pk == comment.pk)
 
 
 @transaction.atomic

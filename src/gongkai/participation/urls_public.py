@@ -17,4 +17,5 @@ urlpatterns = [
     path("messages/<str:tracking_no>/", public.message_detail, name="detail"),
     path("consultations/", consultations.public_list, name="consultations"),
     path("consultations/<int:pk>/", consultations.public_detail, name="consultation"),
+    path("orgs/<str:org_code>/consultations/", consultations.org_list, name="org_consultations"),
 ]

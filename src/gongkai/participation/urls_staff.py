@@ -14,6 +14,11 @@ urlpatterns = [
     path(
         "consultations/<int:pk>/comments/<int:comment_id>/", consultations.staff_decide, name="comment_decide"
     ),
+    path(
+        "consultations/<int:pk>/comments/<int:comment_id>/moderate/",
+        consultations.staff_moderate,
+        name="comment_moderate",
+    ),
     path("<int:pk>/", staff.detail, name="detail"),
     path("<int:pk>/<str:action>/", staff.act, name="act"),
 ]

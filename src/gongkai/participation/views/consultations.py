@@ -16,7 +16,13 @@ from gongkai.core.errors import ApplicationError
 from gongkai.core.throttle import client_address
 from gongkai.participation import consultation_rules, selectors, services
 from gongkai.participation.documents import adoption_report_title
-from gongkai.participation.forms import CommentForm, ConsultationForm, DecisionForm, apply_error
+from gongkai.participation.forms import (
+    CommentForm,
+    ConsultationForm,
+    DecisionForm,
+    ModerationForm,
+    apply_error,
+)
 from gongkai.participation.models import Comment, Consultation
 
 # ---------------------------------------------------------------- public
@@ -27,7 +33,24 @@ def public_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "participation/public/consultations.html",
-        {"consultations": selectors.consultations_public()[:100], "today": timezone.localdate()},
+        {"consultations": selectors.consultations_public()[:100], "today": timezone.localdate(), "org": None},
+    )
+
+
+@require_GET
+def org_list(request: HttpRequest, org_code: str) -> HttpResponse:
+    """The agency's consultations, linked from its 政府信息公开专栏."""
+    org = selectors.orgs_accepting_messages().filter(code=org_code).first()
+    if org is None:
+        raise Http404
+    return render(
+        request,
+        "participation/public/consultations.html",
+        {
+            "consultations": selectors.consultations_public(org)[:200],
+            "today": timezone.localdate(),
+            "org": org,
+        },
     )
 
 
@@ -35,6 +58,7 @@ def _public_page(
     request: HttpRequest, c: Consultation, form: CommentForm, status: int = 200, done: bool = False
 ) -> HttpResponse:
     today = timezone.localdate()
+    comments = selectors.consultation_public_comments(c)
     return render(
         request,
         "participation/public/consultation.html",
@@ -44,6 +68,9 @@ def _public_page(
             "is_open": c.status == Consultation.Status.OPEN and c.opens_on <= today <= c.closes_on,
             "days": consultation_rules.period_days(c.opens_on, c.closes_on),
             "done": done,
+            "articles": consultation_rules.parse_articles(c.draft_text),
+            "comments": comments,
+            "reasons": consultation_rules.WITHHELD_REASONS,
         },
         status=status,
     )
@@ -55,22 +82,19 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     c = selectors.consultations_public().filter(pk=pk).first()
     if c is None:
         raise Http404
-    form = CommentForm(request.POST or None)
+    form = CommentForm(request.POST or None, consultation=c)
     if request.method == "POST":
         if form.is_valid():
             try:
                 services.comment_submit(
                     consultation=c,
-                    body=form.cleaned_data["body"],
-                    name=form.cleaned_data["name"],
-                    phone=form.cleaned_data["phone"],
-                    email=form.cleaned_data["email"],
+                    data=form.comment_data(),
                     address=client_address(request.META),  # type: ignore[arg-type]
                 )
             except ApplicationError as exc:
                 apply_error(form, exc)
                 return _public_page(request, c, form, status=429 if exc.code == "too_many" else 400)
-            return _public_page(request, c, CommentForm(), done=True)
+            return _public_page(request, c, CommentForm(consultation=c), done=True)
         return _public_page(request, c, form, status=400)
     return _public_page(request, c, form)
 
@@ -110,10 +134,15 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 
 def _staff_page(
-    request: HttpRequest, c: Consultation, errors: dict[int, DecisionForm] | None = None, status: int = 200
+    request: HttpRequest,
+    c: Consultation,
+    errors: dict[int, DecisionForm] | None = None,
+    status: int = 200,
+    moderation_errors: dict[int, ModerationForm] | None = None,
 ) -> HttpResponse:
-    comments = selectors.consultation_comments(c)
+    groups = selectors.consultation_comment_groups(c)
     errors = errors or {}
+    moderation_errors = moderation_errors or {}
     return render(
         request,
         "participation/staff/consultation.html",
@@ -121,15 +150,20 @@ def _staff_page(
             "c": c,
             "rows": [
                 (
-                    cm,
-                    errors.get(cm.pk)
+                    g,
+                    errors.get(g.lead.pk)
                     or DecisionForm(
-                        initial={"decision": cm.decision, "reason": cm.reason}, prefix=f"c{cm.pk}"
+                        initial={"decision": g.lead.decision, "reason": g.lead.reason}, prefix=f"c{g.lead.pk}"
                     ),
+                    [
+                        (m, moderation_errors.get(m.pk) or ModerationForm(prefix=f"m{m.pk}"))
+                        for m in g.members
+                    ],
                 )
-                for cm in comments
+                for g in groups
             ],
-            "tally": consultation_rules.tally(cm.decision for cm in comments),
+            "results": selectors.consultation_question_results(c),
+            "tally": consultation_rules.tally(m.decision for g in groups for m in g.members),
             "days": consultation_rules.period_days(c.opens_on, c.closes_on),
         },
         status=status,
@@ -164,6 +198,30 @@ def staff_decide(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse
         else:
             return redirect("participation_staff:consultation", pk=c.pk)
     return _staff_page(request, c, {comment.pk: form}, status=400)
+
+
+@login_required
+@require_POST
+def staff_moderate(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
+    c = selectors.get_consultation_for_staff(request.user, pk)
+    comment = Comment.objects.filter(pk=comment_id, consultation=c).first()
+    if comment is None:
+        raise Http404
+    form = ModerationForm(request.POST, prefix=f"m{comment.pk}")
+    if form.is_valid():
+        try:
+            services.comment_moderate(
+                actor=request.user,
+                comment=comment,
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ApplicationError as exc:
+            apply_error(form, exc)
+        else:
+            return redirect("participation_staff:consultation", pk=c.pk)
+    return _staff_page(request, c, status=400, moderation_errors={comment.pk: form})
 
 
 @login_required
