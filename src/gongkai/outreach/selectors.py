@@ -212,15 +212,14 @@ class QuestionResult:
 
     @property
     def chart_height(self) -> int:
-        return 80 + 40 * len(self.options)
+        return 40 + 40 * len(self.options)
 
 
-def _bar_option(title: str, labels: list[str], counts: list[int]) -> dict[str, Any]:
+def _bar_option(labels: list[str], counts: list[int]) -> dict[str, Any]:
     """An ECharts option (rendered by portal/static/gongkai/charts.js): horizontal bars, top option first."""
     return {
-        "title": {"text": title, "left": 0, "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        "grid": {"left": 8, "right": 40, "top": 36, "bottom": 8, "containLabel": True},
+        "grid": {"left": 8, "right": 40, "top": 8, "bottom": 8, "containLabel": True},
         "xAxis": {"type": "value", "minInterval": 1},
         "yAxis": {"type": "category", "data": labels[::-1]},
         "series": [
@@ -273,7 +272,7 @@ def survey_results(survey: Survey, *, with_texts: bool = False) -> tuple[int, li
         ]
         chart_id = f"q{q.position}-chart"
         chart = (
-            _bar_option(f"{q.position}. {q.text}", [o.label for o in options], [o.count for o in options])
+            _bar_option([o.label for o in options], [o.count for o in options])
             if q.kind != rules.TEXT
             else {}
         )

@@ -35,6 +35,7 @@ from gongkai.foi import services as foi
 from gongkai.foi.models import Request
 from gongkai.opendata import services as opendata
 from gongkai.orgs.models import Organization, User
+from gongkai.outreach.demo import load_outreach_demo
 from gongkai.participation import services as participation
 from gongkai.participation.models import Message
 from gongkai.publishing import services as publishing
@@ -1020,6 +1021,7 @@ def load_demo_apps(*, today: date | None = None, seed: int = SEED) -> dict[str, 
         _load_opendata(ctx)
         _load_gazette(ctx)
         _load_report(ctx)
+        ctx.counts.update(load_outreach_demo(today=ctx.today))
     counts = dict(ctx.counts)
     counts["skipped"] = len(ctx.skipped)
     return counts
