@@ -170,3 +170,13 @@ def test_survey_phase_and_results_visibility():
     assert rules.results_visible(phase="open", results_live=True)
     assert rules.results_visible(phase="closed", results_live=False)
     assert not rules.results_visible(phase="upcoming", results_live=True)
+
+
+def test_the_state_machines_cover_their_states():
+    assert rules.PROMISES.states() == set(rules.PROMISE_OUTCOMES)
+    assert rules.INTERVIEWS.states() == set(rules.INTERVIEW_STATUS)
+    assert rules.QUESTIONS.states() == set(rules.QUESTION_STATUS)
+    assert rules.PROMISES.transition_for("fail", rules.KEPT) is None  # settled stays settled
+    assert [t.action for t in rules.INTERVIEWS.available(rules.SCHEDULED, rules.STAFF)] == ["start", "cancel"]
+    assert rules.INTERVIEWS.available(rules.FINISHED, rules.STAFF) == []
+    assert rules.INTERVIEWS.available(rules.SCHEDULED, {"drafter"}) == []

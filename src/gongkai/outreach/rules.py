@@ -13,6 +13,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from gongkai.core.statemachine import StateMachine, Transition
+
+# Who acts in every machine below: the agency's publishers and org admins, or a platform admin (the services check
+# the role in the object's agency; the tables say which actions exist from which state).
+STAFF = frozenset({"publisher", "org_admin", "platform_admin"})
+
 # ---------------------------------------------------------------- 舆情 cases (R-INT-4)
 
 ESPECIALLY_MAJOR, MAJOR, GENERAL = "especially_major", "major", "general"
@@ -123,8 +129,13 @@ def late_responses(checks: Iterable[TargetCheck]) -> set[datetime]:
 
 PENDING, KEPT, NOT_KEPT = "pending", "kept", "not_kept"
 PROMISE_OUTCOMES = {PENDING: "待兑现", KEPT: "已兑现", NOT_KEPT: "未兑现"}
-# action: (sources, target). A settled promise stays settled: the ledger must not be rewritten silently.
-PROMISE_TRANSITIONS = {"keep": (frozenset({PENDING}), KEPT), "fail": (frozenset({PENDING}), NOT_KEPT)}
+# A settled promise stays settled: the ledger must not be rewritten silently. The explanation is published.
+PROMISES = StateMachine(
+    (
+        Transition("keep", frozenset({PENDING}), KEPT, STAFF, "已兑现", needs_comment=True),
+        Transition("fail", frozenset({PENDING}), NOT_KEPT, STAFF, "未兑现", needs_comment=True),
+    )
+)
 
 PROMISE_STATE_LABELS = {
     "kept": "按期兑现",
@@ -148,11 +159,13 @@ def promise_state(*, outcome: str, due_on: date, settled_on: date | None, today:
 
 SCHEDULED, LIVE, FINISHED, CANCELLED = "scheduled", "live", "finished", "cancelled"
 INTERVIEW_STATUS = {SCHEDULED: "预告", LIVE: "直播中", FINISHED: "已结束", CANCELLED: "已取消"}
-INTERVIEW_TRANSITIONS = {
-    "start": (frozenset({SCHEDULED}), LIVE, "开始访谈"),
-    "finish": (frozenset({LIVE}), FINISHED, "结束访谈"),
-    "cancel": (frozenset({SCHEDULED}), CANCELLED, "取消访谈"),
-}
+INTERVIEWS = StateMachine(
+    (
+        Transition("start", frozenset({SCHEDULED}), LIVE, STAFF, "开始访谈"),
+        Transition("finish", frozenset({LIVE}), FINISHED, STAFF, "结束访谈"),
+        Transition("cancel", frozenset({SCHEDULED}), CANCELLED, STAFF, "取消访谈"),
+    )
+)
 
 
 def interview_accepts_questions(status: str, scheduled_at: datetime, now: datetime) -> bool:
@@ -162,10 +175,13 @@ def interview_accepts_questions(status: str, scheduled_at: datetime, now: dateti
 
 Q_PENDING, Q_PUBLISHED, Q_WITHHELD = "pending", "published", "withheld"
 QUESTION_STATUS = {Q_PENDING: "待审核", Q_PUBLISHED: "已公开", Q_WITHHELD: "不予公开"}
-QUESTION_TRANSITIONS = {
-    "publish": (frozenset({Q_PENDING, Q_WITHHELD}), Q_PUBLISHED),
-    "withhold": (frozenset({Q_PENDING, Q_PUBLISHED}), Q_WITHHELD),
-}
+# Withholding needs a reason category (WITHHOLD_REASONS), checked by the service.
+QUESTIONS = StateMachine(
+    (
+        Transition("publish", frozenset({Q_PENDING, Q_WITHHELD}), Q_PUBLISHED, STAFF, "公开"),
+        Transition("withhold", frozenset({Q_PENDING, Q_PUBLISHED}), Q_WITHHELD, STAFF, "不予公开"),
+    )
+)
 # Moderation never deletes: a withheld question keeps its text and one of these reasons.
 WITHHOLD_REASONS = {
     "off_topic": "与访谈主题无关",

@@ -173,11 +173,12 @@ def promise_settle(*, actor: Any, promise: CasePromise, action: str, on: date, n
     """keep (已兑现) or fail (未兑现) a pending promise, with the date and an explanation (published)."""
     promise = CasePromise.objects.select_for_update().select_related("case__org").get(pk=promise.pk)
     _require(actor, promise.case.org)
-    if action not in rules.PROMISE_TRANSITIONS:
+    if rules.PROMISES.get(action) is None:
         raise ApplicationError("bad_action", "请选择已兑现或未兑现。", field="action")
-    sources, target = rules.PROMISE_TRANSITIONS[action]
-    if promise.outcome not in sources:
+    transition = rules.PROMISES.transition_for(action, promise.outcome)
+    if transition is None:
         raise ApplicationError("bad_transition", "该承诺事项的兑现情况已经登记，不能更改。")
+    target = transition.target
     _required(note=(note, "兑现情况说明"))
     if on > timezone.localdate():
         raise ApplicationError("bad_date", "日期不能晚于今天。", field="on")
@@ -230,14 +231,16 @@ def interview_schedule(*, actor: Any, org: Organization, data: InterviewData) ->
 
 @transaction.atomic
 def interview_transition(*, actor: Any, interview: Interview, action: str) -> Interview:
-    """start (预告 → 直播中), finish (直播中 → 已结束), cancel (预告 → 已取消): rules.INTERVIEW_TRANSITIONS."""
+    """start (预告 → 直播中), finish (直播中 → 已结束), cancel (预告 → 已取消): rules.INTERVIEWS."""
     interview = Interview.objects.select_for_update().select_related("org").get(pk=interview.pk)
     _require(actor, interview.org)
-    if action not in rules.INTERVIEW_TRANSITIONS:
+    known = rules.INTERVIEWS.get(action)
+    if known is None:
         raise ApplicationError("bad_action", "未知的操作。")
-    sources, target, label = rules.INTERVIEW_TRANSITIONS[action]
-    if interview.status not in sources:
-        raise ApplicationError("bad_transition", f"当前状态（{interview.status_label}）下不能{label}。")
+    transition = rules.INTERVIEWS.transition_for(action, interview.status)
+    if transition is None:
+        raise ApplicationError("bad_transition", f"当前状态（{interview.status_label}）下不能{known.label}。")
+    target = transition.target
     before = interview.status
     interview.status = target
     if target == rules.LIVE:
@@ -325,11 +328,12 @@ def question_moderate(
         InterviewQuestion.objects.select_for_update().select_related("interview__org").get(pk=question.pk)
     )
     _require(actor, question.interview.org)
-    if action not in rules.QUESTION_TRANSITIONS:
+    if rules.QUESTIONS.get(action) is None:
         raise ApplicationError("bad_action", "未知的操作。")
-    sources, target = rules.QUESTION_TRANSITIONS[action]
-    if question.status not in sources:
+    transition = rules.QUESTIONS.transition_for(action, question.status)
+    if transition is None:
         raise ApplicationError("bad_transition", "该问题已是此状态。")
+    target = transition.target
     if target == rules.Q_WITHHELD and reason not in rules.WITHHOLD_REASONS:
         raise ApplicationError("missing_reason", "不予公开需要选择原因。", field="reason")
     before = question.status

@@ -215,11 +215,7 @@ def _interview_page(
     request: HttpRequest, interview: Interview, forms: dict[str, Form] | None = None, status: int = 200
 ) -> HttpResponse:
     forms = forms or {}
-    actions = [
-        (action, label)
-        for action, (sources, _target, label) in rules.INTERVIEW_TRANSITIONS.items()
-        if interview.status in sources
-    ]
+    actions = [(t.action, t.label) for t in rules.INTERVIEWS.available(interview.status, rules.STAFF)]
     return render(
         request,
         "outreach/staff/interview.html",
@@ -253,7 +249,7 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def interview_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     interview = selectors.get_for_staff(Interview, request.user, pk)
-    if action not in rules.INTERVIEW_TRANSITIONS:
+    if rules.INTERVIEWS.get(action) is None:
         raise Http404
     try:
         services.interview_transition(actor=request.user, interview=interview, action=action)
