@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from gongkai.core.workdays import calendar_prefill_from_package
 from gongkai.inspection.models import Precheck
 from gongkai.publishing.models import InfoItem
 from tests.browser.test_publishing_journey import login
@@ -14,6 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_reviewer_masks_a_mobile_number_then_approves(live_server, page: Page):
+    calendar_prefill_from_package()  # a transactional test starts with flushed tables
     base = live_server.url
     agency = make_agency("bpc", name="示范市民政局")
     item = draft(agency, "关于低保审核情况的公示", body_html="<p>经办人联系电话13812345678。</p>")

@@ -889,3 +889,83 @@ def manual_grid(indicators: list[Any]) -> list[dict[str, Any]]:
         }
         for org in assessed_orgs()
     ]
+
+
+# ---------------------------------------------------------------- dashboards (issue 10 item 6: trends)
+
+TREND_DAYS = 90
+
+
+def trend(
+    orgs: list[Organization], *, days: int = TREND_DAYS, today: date | None = None
+) -> list[dict[str, Any]]:
+    """Per day of the last `days` (from the first day with data): open counted findings at the end of the day,
+    new and fixed that day, and from the stored runs dated that day the mean score and the number of agencies
+    不合格 (None on days without a run). Two queries whatever the number of days and agencies."""
+    today = today or timezone.localdate()
+    first = today - timedelta(days=days - 1)
+    spans = [
+        (timezone.localdate(seen), timezone.localdate(resolved) if resolved else None)
+        for seen, resolved in Finding.objects.filter(
+            org__in=orgs, exemption="", first_seen_at__lt=end_of_day(today)
+        )
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=start_of_day(first)))
+        .values_list("first_seen_at", "resolved_at")
+    ]
+    newest: dict[tuple[date, int], OrgVerdict] = {}
+    for v in (
+        OrgVerdict.objects.filter(org__in=orgs, run__as_of__gte=first, run__as_of__lte=today)
+        .select_related("run")
+        .order_by("run__started_at", "id")
+    ):
+        newest[(v.run.as_of, v.org_id)] = v
+    by_day: dict[date, list[OrgVerdict]] = defaultdict(list)
+    for (day, _org), v in newest.items():
+        by_day[day].append(v)
+    starts = [s for s, _ in spans] + list(by_day)
+    if not starts:
+        return []
+    day = max(first, min(starts))
+    rows = []
+    while day <= today:
+        verdicts = by_day.get(day, [])
+        rows.append(
+            {
+                "day": day,
+                "open": sum(1 for s, r in spans if s <= day and (r is None or r > day)),
+                "new": sum(1 for s, _ in spans if s == day),
+                "fixed": sum(1 for _, r in spans if r == day),
+                "score": calc.round2(sum(v.score for v in verdicts) / len(verdicts)) if verdicts else None,
+                "failing": sum(1 for v in verdicts if v.verdict == "fail") if verdicts else None,
+            }
+        )
+        day += timedelta(days=1)
+    return rows
+
+
+def trend_chart(rows: list[dict[str, Any]], *, score_label: str = "得分") -> dict[str, Any]:
+    """ECharts option: open findings (bars, left axis) and the score (line, right axis, 0–100)."""
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": ["待整改问题", score_label]},
+        "xAxis": {"type": "category", "data": [r["day"].isoformat() for r in rows]},
+        "yAxis": [
+            {"type": "value", "name": "问题数", "minInterval": 1},
+            {"type": "value", "name": score_label, "min": 0, "max": 100},
+        ],
+        "series": [
+            {"name": "待整改问题", "type": "bar", "data": [r["open"] for r in rows]},
+            {
+                "name": score_label,
+                "type": "line",
+                "yAxisIndex": 1,
+                "connectNulls": True,
+                "data": [r["score"] for r in rows],
+            },
+        ],
+    }
+
+
+def trend_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The days worth a table row (accessibility: the chart's figures as text): a run, or a change."""
+    return [r for r in rows if r["score"] is not None or r["new"] or r["fixed"]]

@@ -52,10 +52,18 @@ def index(request: HttpRequest) -> HttpResponse:
     rows = selectors.overview_for_staff(request.user)
     if not is_platform_admin(request.user) and len(rows) == 1:
         return redirect("staff_inspection:org", code=rows[0]["org"].code)
+    is_admin = is_platform_admin(request.user)
+    trend = selectors.trend([r["org"] for r in rows]) if is_admin else []
     return render(
         request,
         "inspection/index.html",
-        {"rows": rows, "is_admin": is_platform_admin(request.user), "veto_labels": rules.VETO_LABELS},
+        {
+            "rows": rows,
+            "is_admin": is_admin,
+            "veto_labels": rules.VETO_LABELS,
+            "trend_chart": selectors.trend_chart(trend, score_label="平均得分") if trend else None,
+            "trend_rows": selectors.trend_table(trend),
+        },
     )
 
 
@@ -64,6 +72,7 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
     org = selectors.get_org_for_inspection(request.user, code)
     findings = list(selectors.open_findings(org))
     verdict = selectors.latest_verdict(org)
+    trend = selectors.trend([org])
     return render(
         request,
         "inspection/org.html",
@@ -75,6 +84,8 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
             "exempt": [f for f in findings if f.exemption],
             "resolved": selectors.resolved_findings(org),
             "is_admin": is_platform_admin(request.user),
+            "trend_chart": selectors.trend_chart(trend) if trend else None,
+            "trend_rows": selectors.trend_table(trend),
         },
     )
 
