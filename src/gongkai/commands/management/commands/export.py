@@ -1,5 +1,8 @@
 """`gongkai export items [--org CODE] [--output PATH]`: the published items as import-format JSONL.
 
+`gongkai export proposals|guides|powers|policy-qa|gazette [--org CODE] [--output PATH]` does the same for the published
+policy records (`gongkai.policy.importers`; docs/formats.md "Policy records").
+
 The JSONL goes to stdout (or PATH); the count goes to stderr. Exit status 2 for an unknown agency code or
 an output file that cannot be written; 1 when the reader of stdout closes the pipe early.
 """
