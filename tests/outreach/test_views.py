@@ -267,3 +267,17 @@ def test_lists_do_not_grow_queries_with_rows(agency, django_assert_max_num_queri
         assert client.get(reverse("outreach:cases")).status_code == 200
     with django_assert_max_num_queries(20):
         assert c.get(reverse("outreach_staff:index")).status_code == 200
+
+
+def test_a_50000_character_text_answer_comes_back_whole(agency):
+    survey = make_survey(agency)
+    url = reverse("outreach:survey", args=[survey.pk])
+    c = Client()
+    c.get(url)
+    long_text = "建" * 49_999 + "议"
+    r = c.post(url, _survey_post(survey, text=long_text))
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert "回答不能超过 1000 个字（现有 50000 个）" in body
+    assert long_text in body
+    assert not SurveyResponse.objects.exists()

@@ -176,7 +176,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     voter = _voter(request)
     if request.method != "POST":
         return _survey_page(request, survey, voter=voter)
-    chosen = {q.pk: [v[:2000] for v in request.POST.getlist(f"q{q.pk}")] for q in survey.questions.only("pk")}
+    chosen = {q.pk: request.POST.getlist(f"q{q.pk}") for q in survey.questions.only("pk")}
     try:
         services.survey_answer(survey=survey, voter=voter, address=_address(request), answers=chosen)
     except services.AnswerRefused as exc:
