@@ -199,7 +199,7 @@ def resource_dict(request: HttpRequest, resource: Resource) -> dict[str, Any]:
         "metadata_modified": _iso(resource.modified_at),
         "state": "active",
         "download_count": resource.download_count,
-        "datastore_active": bool(table and table.status != DatastoreTable.Status.FAILED),
+        "datastore_active": bool(table and table.is_ready),
         "datastore_status": table.status if table else None,
         "datastore_message": table.message if table else None,
     }
@@ -529,6 +529,8 @@ def datastore_search(request: HttpRequest, user: Any, data: dict[str, Any]) -> A
         raise not_found(f"资源“{resource.pk}”没有解析为数据表（只有 CSV 和 XLSX 文件会被解析）。")
     if table.status == DatastoreTable.Status.FAILED:
         raise not_found(f"资源“{resource.pk}”的表格未能解析：{table.message}")
+    if not table.is_ready:
+        raise validation({"resource_id": f"资源“{resource.pk}”的表格正在排队等待后台解析，请稍后再试。"})
     limit = _int(data, "limit", 100, DATASTORE_MAX_LIMIT)
     offset = _int(data, "offset", 0, 10**9)
     filters = _json_value(data, "filters") or {}

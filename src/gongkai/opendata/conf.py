@@ -23,5 +23,15 @@ def download_link_seconds() -> int:
     return int(getattr(settings, "GONGKAI_OPENDATA_LINK_SECONDS", 24 * 3600))
 
 
+def parse_inline_bytes() -> int:
+    """CSV/XLSX uploads up to this size are parsed during the upload; larger ones wait for `gongkai tick`."""
+    return int(getattr(settings, "GONGKAI_OPENDATA_PARSE_INLINE_BYTES", 2 * 1024 * 1024))
+
+
+def parse_per_tick() -> int:
+    """Queued tables parsed by one run of the `opendata_parse` tick job."""
+    return int(getattr(settings, "GONGKAI_OPENDATA_PARSE_PER_TICK", 5))
+
+
 def api_rate_per_minute() -> int:
     return int(getattr(settings, "GONGKAI_OPENDATA_API_RATE", 600))

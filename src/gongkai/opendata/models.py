@@ -122,6 +122,7 @@ class DatastoreTable(models.Model):
     """The parsed table of one CSV/XLSX resource. Rows are JSON in DatastoreRow — never a SQL table per resource."""
 
     class Status(models.TextChoices):
+        PENDING = "pending", "待解析"
         OK = "ok", "已解析"
         TRUNCATED = "truncated", "已截断"
         FAILED = "failed", "解析失败"
@@ -136,6 +137,14 @@ class DatastoreTable(models.Model):
     # [{"code", "message", "row"?, "column"?}]
     issues = models.JSONField(default=list)
     parsed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "id"])]
+
+    @property
+    def is_ready(self) -> bool:
+        """Parsed (completely or truncated at the row cap): rows can be read."""
+        return self.status in (self.Status.OK, self.Status.TRUNCATED)
 
 
 class DatastoreRow(models.Model):

@@ -323,28 +323,40 @@ def _check_url(url: str) -> str:
     return url
 
 
+PENDING_MESSAGE = "文件较大，已排队等待后台解析。"
+
+
 def _datastore_parse(resource: Resource) -> DatastoreTable | None:
-    """(Re)build the parsed table of a CSV/XLSX upload. A file that cannot be read gets a table in state
-    `failed` with the reason; the upload itself stays."""
+    """(Re)build the parsed table of a CSV/XLSX upload: at once for a file up to `conf.parse_inline_bytes()`,
+    otherwise a `pending` table that the tick job `opendata_parse` fills (`datastore_parse_pending`). A file that
+    cannot be read gets a table in state `failed` with the reason; the upload itself stays."""
     DatastoreTable.objects.filter(resource=resource).delete()
     if not resource.file or resource.format not in rules.TABULAR:
         return None
+    table = DatastoreTable.objects.create(
+        resource=resource, status=DatastoreTable.Status.PENDING, message=PENDING_MESSAGE
+    )
+    if resource.size <= conf.parse_inline_bytes():
+        _datastore_fill(table, resource)
+    return table
+
+
+def _datastore_fill(table: DatastoreTable, resource: Resource) -> None:
+    """Parse the resource's file into `table` (two streaming passes, tables.py) and set its final status."""
     path = Path(resource.file.path)
     try:
         scan = tables.scan_table(path, resource.format, row_cap=conf.datastore_row_cap())
     except tables.TableError as exc:
-        return DatastoreTable.objects.create(
-            resource=resource, status=DatastoreTable.Status.FAILED, message=exc.message, issues=[]
-        )
-    table = DatastoreTable.objects.create(
-        resource=resource,
-        status=DatastoreTable.Status.TRUNCATED if scan.truncated else DatastoreTable.Status.OK,
-        message=scan.summary(),
-        encoding=scan.encoding,
-        fields=scan.fields,
-        row_count=scan.row_count,
-        issues=scan.issues,
-    )
+        table.status, table.message, table.issues = DatastoreTable.Status.FAILED, exc.message, []
+        table.save()
+        return
+    table.status = DatastoreTable.Status.TRUNCATED if scan.truncated else DatastoreTable.Status.OK
+    table.message = scan.summary()
+    table.encoding = scan.encoding
+    table.fields = scan.fields
+    table.row_count = scan.row_count
+    table.issues = scan.issues
+    table.save()
     try:
         _write_rows(table, tables.iter_records(path, resource.format, scan))
     except (tables.TableError, ValueError) as exc:
@@ -353,7 +365,44 @@ def _datastore_parse(resource: Resource) -> DatastoreTable | None:
         table.message = getattr(exc, "message", "") or f"第二次读取文件时出错：{exc}"
         table.row_count = 0
         table.save()
-    return table
+
+
+def datastore_parse_pending(*, limit: int | None = None) -> int:
+    """Parse queued tables (oldest first), each in its own transaction under a row lock that other runs skip.
+    Every outcome is final and visible: parsed, truncated, or failed with the reason — an unexpected error too,
+    so that one bad file never blocks the queue. Returns how many were handled."""
+    handled = 0
+    for _ in range(limit if limit is not None else conf.parse_per_tick()):
+        with transaction.atomic():
+            table = (
+                DatastoreTable.objects.select_for_update(skip_locked=True)
+                .filter(status=DatastoreTable.Status.PENDING)
+                .select_related("resource__dataset__org")
+                .order_by("id")
+                .first()
+            )
+            if table is None:
+                break
+            resource = table.resource
+            try:
+                with transaction.atomic():
+                    _datastore_fill(table, resource)
+            except Exception as exc:  # any failure is recorded on the table, never raised
+                DatastoreRow.objects.filter(table=table).delete()
+                table.status = DatastoreTable.Status.FAILED
+                table.message = f"后台解析时出错：{type(exc).__name__}。请重新上传文件，或联系平台管理员。"
+                table.row_count = 0
+                table.save()
+            audit_log(
+                actor=None,
+                action="datastore.parse",
+                obj=table,
+                org_code=resource.dataset.org.code,
+                to_state=table.status,
+                data={"resource": resource.pk, "rows": table.row_count},
+            )
+            handled += 1
+    return handled
 
 
 def _write_rows(table: DatastoreTable, records: Any) -> None:
@@ -472,6 +521,8 @@ def datastore_field_type_set(
     _check_editable(actor, dataset)
     if column_type not in rules.COLUMN_TYPES:
         raise ApplicationError("invalid", "未知的列类型。", field="type")
+    if not table.is_ready:
+        raise ApplicationError("not_parsed", "该表格尚未解析完成或未能解析，不能修改列类型。", field="type")
     ids = [f["id"] for f in table.fields]
     if column not in ids:
         raise ApplicationError("invalid", f"没有名为“{column}”的列。", field="column")

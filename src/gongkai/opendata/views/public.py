@@ -266,7 +266,7 @@ def preview(request: HttpRequest, name: str, pk: int) -> HttpResponse:
     except ValueError:
         page_no = 1
     rows = None
-    if table.status != DatastoreTable.Status.FAILED:
+    if table.is_ready:
         rows = selectors.datastore_rows(
             table, q=q, filters=filters, limit=PREVIEW_ROWS, offset=(page_no - 1) * PREVIEW_ROWS
         )
@@ -322,8 +322,8 @@ def table_download(request: HttpRequest, name: str, pk: int, fmt: str) -> HttpRe
     resource, table = _table(name, pk)
     if not _may_access(request, resource.dataset):
         return _conditional_refusal(request, resource.dataset)
-    if table.status == DatastoreTable.Status.FAILED:
-        raise Http404("该表格未能解析。")
+    if not table.is_ready:
+        raise Http404("该表格尚未解析完成或未能解析。")
     if fmt == "csv":
         response: HttpResponseBase = StreamingHttpResponse(
             _csv_lines(table), content_type="text/csv; charset=utf-8"
