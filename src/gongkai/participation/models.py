@@ -244,6 +244,8 @@ class Consultation(models.Model):
     short_reason = models.TextField("期限少于30日的理由", blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
     external_id = models.CharField("外部编号", max_length=200, blank=True)
+    # sha256 of the imported line (re-importing the same line changes nothing).
+    source_hash = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -76,19 +77,23 @@ class Command(BaseCommand):
         out.write(f"{row.category}\t{row.working_days}\n")
 
     def _export(self, options: dict[str, Any], err: Any) -> None:
+        self.write_export(options, err, message_importers.export_messages)
+
+    def write_export(self, options: dict[str, Any], err: Any, export: Callable[..., int]) -> None:
+        """Run `export(out, org_code=…, with_writer=…)` to --output or stdout (also for `gongkai consultations`)."""
         kwargs = {"org_code": options["org"], "with_writer": options["with_writer"]}
         output = options.get("output")
         try:
             if output:
                 try:
                     with open(output, "w", encoding="utf-8") as fh:
-                        count = message_importers.export_messages(fh, **kwargs)
+                        count = export(fh, **kwargs)
                 except OSError as exc:
                     self._fail(err, f"无法写入 {output}：{exc.strerror or exc}")
             else:
                 out = importers.stdout_of(options)
                 try:
-                    count = message_importers.export_messages(out, **kwargs)
+                    count = export(out, **kwargs)
                     out.flush()
                 except BrokenPipeError as exc:
                     if out is sys.stdout:
