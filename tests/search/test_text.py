@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gongkai.search import snippets
 from gongkai.search.query import RawTerm, doc_no_candidate, lex, parse, sanitize, term_clauses
-from gongkai.search.text import MARK, Segmenter, fold, fold_with_offsets, vocabulary
+from gongkai.search.text import MARK, Segmenter, fold, fold_reference, fold_with_offsets, vocabulary
+
+
+@functools.cache
+def shared_segmenter() -> Segmenter:
+    return Segmenter([*vocabulary(), "冀人社"])
 
 
 @pytest.fixture(scope="module")
 def seg() -> Segmenter:
-    return Segmenter([*vocabulary(), "冀人社"])
+    return shared_segmenter()
 
 
 # ---------------------------------------------------------------- folding
@@ -163,3 +173,70 @@ def test_snippet_without_hit_is_the_beginning():
 
 def test_highlight_title_marks_every_hit_and_escapes():
     assert snippets.highlight("教育<局>教育", ["教育"]) == "<mark>教育</mark>&lt;局&gt;<mark>教育</mark>"
+
+
+# ---------------------------------------------------------------- the fast paths give the same result
+
+ODD_TEXTS = [
+    "",
+    "国务院办公厅关于印发《河北省最低生活保障办法》的通知（冀政办发〔2020〕3号）",
+    "國務院辦公廳關於印發【2019】５号，ＡＢＣ　１２３",
+    "\x00\x01😀\U0001f600 \ud800 ｛｝ NEAR(a*b) \"' 𠀀字 \u0301e ㈠①Ⅻ",
+    "a_b__c 2019-01-02 c++ 50% x.y.z ,,,... —— ……",
+    "字" * 60 + " " + "a" * 70 + "9" * 45 + " 市教育局发布城乡居民最低生活保障标准",
+    "  ，，开头的标点与结尾的标点。。  ",
+    "教育，发展 hello  world\n\t新行\u3000全角空格",
+]
+
+
+def joined(tokens) -> tuple[str, str]:
+    return " ".join(t.text for t in tokens if not t.sub), " ".join(t.text for t in tokens if t.sub)
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS)
+def test_fast_fold_is_fold_as_defined(text):
+    assert fold(text) == fold_reference(text)
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS)
+def test_streams_are_the_joined_tokens(seg, text):
+    assert seg.streams(text) == joined(seg.analyze(text))
+
+
+CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x4E00 + 3000)
+MIXED = st.text(
+    st.one_of(
+        CJK,
+        st.sampled_from("，。、；：（）《》〔〕【】()[]-_.+%# \n\u3000ＡＢ１２國務院辦廳關於"),
+        st.characters(),
+    ),
+    max_size=300,
+)
+
+
+@given(MIXED)
+@settings(max_examples=300, deadline=None)
+def test_fast_paths_agree_on_any_text(text):
+    seg = shared_segmenter()
+    assert fold(text) == fold_reference(text)
+    assert seg.streams(text) == joined(seg.analyze(text))
+
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+def test_fast_paths_agree_on_real_documents(seg):
+    """Bodies of the real corpus (a deterministic sample of the 河北 CSVs)."""
+    import csv
+
+    csv.field_size_limit(1 << 30)
+    texts = []
+    for path in sorted((CORPUS / "hebei").rglob("*.csv"))[:6]:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for row in list(csv.reader(fh))[1:40]:
+                texts.extend(row)
+    assert texts
+    for text in texts:
+        assert fold(text) == fold_reference(text)
+        assert seg.streams(text) == joined(seg.analyze(text))

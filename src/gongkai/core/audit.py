@@ -37,3 +37,24 @@ def audit_log(
         comment=comment,
         data=data or {},
     )
+
+
+def audit_log_many(
+    *, actor: Any, action: str, entries: list[tuple[models.Model, str, str, dict[str, Any]]]
+) -> list[AuditEntry]:
+    """Bulk form of `audit_log` (imports): one entry per (object, org code, to_state, data), one insert."""
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=actor_obj,
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                org_code=org_code,
+                to_state=to_state,
+                data=data or {},
+            )
+            for obj, org_code, to_state, data in entries
+        ]
+    )

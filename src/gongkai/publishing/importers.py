@@ -32,7 +32,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from tqdm import tqdm
 
-from gongkai.core.audit import audit_log
+from gongkai.core.audit import audit_log, audit_log_many
 from gongkai.core.errors import ApplicationError
 from gongkai.core.html import text_to_html
 from gongkai.core.uploads import ALLOWED, CheckedUpload, check_upload
@@ -68,6 +68,16 @@ class ImportResult:
     unchanged: int = 0
     warnings: int = 0
 
+    def add(self, outcome: str) -> None:
+        """Count an accepted line: "created" | "updated" | "unchanged"."""
+        self.accepted += 1
+        if outcome == "created":
+            self.created += 1
+        elif outcome == "updated":
+            self.updated += 1
+        else:
+            self.unchanged += 1
+
     @property
     def exit_status(self) -> int:
         """contracts.md: 0 everything accepted, 1 some lines rejected (the good ones are stored)."""
@@ -76,6 +86,10 @@ class ImportResult:
     @property
     def summary(self) -> str:
         return f"导入 {self.accepted} 条，跳过 {self.rejected} 条"
+
+
+# How a line of an import ended: "created" | "updated" | "unchanged", or why it was rejected.
+Outcome = str | ApplicationError
 
 
 class JsonlFile:
@@ -152,6 +166,19 @@ class Progress:
             self._line(time_module.monotonic())
 
 
+def decode_line(index: int, raw: bytes) -> Any:
+    """One line of a JSONL file as a JSON value (index 0 may start with a BOM); ApplicationError if it is
+    not UTF-8 or not JSON."""
+    try:
+        text = raw.decode("utf-8-sig" if index == 0 else "utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApplicationError("bad_json", "该行不是有效的 UTF-8 文本。") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ApplicationError("bad_json", f"不是有效的 JSON（第 {exc.colno} 列：{exc.msg}）。") from exc
+
+
 def run_jsonl(
     source: JsonlFile,
     *,
@@ -172,17 +199,7 @@ def run_jsonl(
             if not raw.strip():
                 continue
             try:
-                try:
-                    text = raw.decode("utf-8-sig" if index == 0 else "utf-8")
-                except UnicodeDecodeError as exc:
-                    raise ApplicationError("bad_json", "该行不是有效的 UTF-8 文本。") from exc
-                try:
-                    obj = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    raise ApplicationError(
-                        "bad_json", f"不是有效的 JSON（第 {exc.colno} 列：{exc.msg}）。"
-                    ) from exc
-                outcome = handle(line_no, obj)
+                outcome = handle(line_no, decode_line(index, raw))
             except ApplicationError as exc:
                 result.rejected += 1
                 bar.write(f"line {line_no}: {exc.code} {exc.message}")
@@ -191,13 +208,7 @@ def run_jsonl(
                 result.rejected += 1
                 bar.write(f"line {line_no}: db_error 数据库拒绝了该行：{exc}")
                 continue
-            result.accepted += 1
-            if outcome == "created":
-                result.created += 1
-            elif outcome == "updated":
-                result.updated += 1
-            else:
-                result.unchanged += 1
+            result.add(outcome)
     finally:
         bar.close()
     if finish is not None:
@@ -657,6 +668,224 @@ class ItemImporter:
             columns.append(column)
         return _dedupe(columns)
 
+    def store_batch(self, lines: list[tuple[int, ParsedItem]]) -> dict[int, Outcome]:
+        """Store parsed lines (distinct external ids) in one transaction; the outcome of each line by number.
+
+        New items without relations or stored files — nearly all of a first import — are written with a
+        handful of bulk statements for the whole batch (items, column and issuer links, 索引号, revisions,
+        audit entries, search index); the others go through `_store` one by one, each in a savepoint so that
+        a rejected line leaves nothing behind. An unexpected database error rolls the batch back and its
+        lines are stored one transaction each instead, so that the error names its line."""
+        fresh: dict[tuple[int, str], Column] = {}
+        try:
+            with transaction.atomic():
+                outcomes = self._store_batch(lines, fresh)
+        except DatabaseError:
+            return {line_no: self._store_alone(line_no, parsed) for line_no, parsed in lines}
+        self._columns.update(fresh)
+        for line_no, parsed in lines:
+            if not isinstance(outcomes[line_no], ApplicationError):
+                self._relations.extend(
+                    (line_no, parsed.external_id, t, target) for t, target in parsed.relations
+                )
+        return outcomes
+
+    def _store_alone(self, line_no: int, parsed: ParsedItem) -> Outcome:
+        try:
+            return self.store(line_no, parsed)
+        except ApplicationError as exc:
+            return exc
+        except DatabaseError as exc:
+            return ApplicationError("db_error", f"数据库拒绝了该行：{exc}")
+
+    def _store_batch(
+        self, lines: list[tuple[int, ParsedItem]], fresh: dict[tuple[int, str], Column]
+    ) -> dict[int, Outcome]:
+        existing = {
+            item.external_id: item
+            for item in InfoItem.objects.filter(external_id__in=[p.external_id for _, p in lines])
+            .select_related("org")
+            .prefetch_related("columns", "issuers", "relations_out", "attachments")
+        }
+        given = [p.index_no for _, p in lines if p.index_no]
+        claimed: dict[str, str | None] = {
+            number: holder
+            for number, holder in InfoItem.objects.filter(index_no__in=given).values_list(
+                "index_no", "external_id"
+            )
+            if number
+        }
+        outcomes: dict[int, Outcome] = {}
+        bulk: list[tuple[InfoItem, ParsedItem, services.ItemData]] = []
+        one_by_one: list[tuple[int, ParsedItem, Organization, list[Organization]]] = []
+
+        def claim(parsed: ParsedItem) -> None:
+            """The 索引号 a line gives, checked against the database and the earlier lines of the batch."""
+            if parsed.index_no:
+                holder = claimed.setdefault(parsed.index_no, parsed.external_id)
+                if holder != parsed.external_id:
+                    raise ApplicationError(
+                        "duplicate_index_no", f"索引号 {parsed.index_no} 已被其他信息使用。", field="index_no"
+                    )
+
+        for line_no, parsed in lines:
+            try:
+                org = self.orgs.get(parsed.org_code, "org")
+                issuers = [self.orgs.get(code, "issuers") for code in parsed.issuer_codes]
+                item = existing.get(parsed.external_id)
+                if item is not None and self._unchanged(item, parsed, org, issuers, fresh):
+                    outcomes[line_no] = "unchanged"
+                elif item is not None or parsed.relations or any(a.checked for a in parsed.attachments):
+                    claim(parsed)
+                    one_by_one.append((line_no, parsed, org, issuers))
+                else:
+                    new_item, data = self._new_item(parsed, org, issuers)  # checks, writes nothing
+                    claim(parsed)
+                    data.columns = self._resolve_columns(org, parsed.column_paths, fresh)
+                    bulk.append((new_item, parsed, data))
+                    outcomes[line_no] = "created"
+            except ApplicationError as exc:
+                outcomes[line_no] = exc
+        if bulk:
+            self._bulk_create(bulk, reserved=set(claimed))
+        for line_no, parsed, org, issuers in one_by_one:
+            line_fresh: dict[tuple[int, str], Column] = {}
+            try:
+                with transaction.atomic():
+                    outcomes[line_no] = self._store(parsed, org, issuers, line_fresh)
+            except ApplicationError as exc:
+                outcomes[line_no] = exc
+                continue
+            fresh.update(line_fresh)
+        return outcomes
+
+    def _unchanged(
+        self,
+        item: InfoItem,
+        parsed: ParsedItem,
+        org: Organization,
+        issuers: list[Organization],
+        fresh: dict[tuple[int, str], Column],
+    ) -> bool:
+        """Whether re-importing this line over its stored item (relations prefetched) would change nothing."""
+        columns = []
+        for col_path in parsed.column_paths:
+            key = (org.pk, col_path)
+            column = self._columns.get(key) or fresh.get(key)
+            if column is None:
+                column = services.column_by_path(org=org, path=col_path, create=False)
+                if column is None:
+                    return False  # a new column: changed
+                fresh[key] = column
+            columns.append(column)
+        before = self._state(item)
+        probe = InfoItem(pk=item.pk, index_no=item.index_no)
+        probe.org = org
+        services.apply_item_data(probe, parsed.data)
+        probe.published_at = parsed.published_at
+        if parsed.index_no:
+            probe.index_no = parsed.index_no
+        after = {
+            **{name: getattr(probe, name) for name in _ITEM_SCALARS},
+            "columns": sorted({c.pk for c in columns}),
+            "issuers": sorted({o.pk for o in issuers if o.pk != org.pk}),
+            "relations": sorted(parsed.relations),
+            "attachments": [a.key for a in parsed.attachments],
+        }
+        return after == before
+
+    def _new_item(
+        self, parsed: ParsedItem, org: Organization, issuers: list[Organization]
+    ) -> tuple[InfoItem, services.ItemData]:
+        """Check a line for a new item and build the item, not saved; its columns are the caller's."""
+        data = parsed.data
+        data.issuers = [o for o in _dedupe(issuers) if o.pk != org.pk]
+        data.columns = []
+        published_on = timezone.localdate(parsed.published_at, SHANGHAI)
+        services.item_data_check(org=org, data=data, strict_genre=False, published_on=published_on)
+        item = InfoItem(
+            external_id=parsed.external_id,
+            status=InfoItem.Status.PUBLISHED,
+            is_historical=True,
+            org=org,
+            published_at=parsed.published_at,
+            index_no=parsed.index_no or None,
+            revision=1,
+        )
+        services.apply_item_data(item, data)
+        return item, data
+
+    def _bulk_create(
+        self, rows: list[tuple[InfoItem, ParsedItem, services.ItemData]], *, reserved: set[str]
+    ) -> None:
+        """Write new items and everything that goes with them, a few statements for the whole batch."""
+        items = [item for item, _, _ in rows]
+        unnumbered = [item for item in items if not item.index_no]
+        numbers = services.index_nos_allocate(
+            [(item.org, timezone.localdate(item.published_at, SHANGHAI)) for item in unnumbered],
+            reserved=reserved,
+        )
+        for item, number in zip(unnumbered, numbers, strict=True):
+            item.index_no = number
+        InfoItem.objects.bulk_create(items)  # primary keys come back (RETURNING) on both databases
+        through = InfoItem.columns.through
+        through.objects.bulk_create(
+            [through(infoitem_id=item.pk, column_id=c.pk) for item, _, data in rows for c in data.columns]
+        )
+        through_i = InfoItem.issuers.through
+        through_i.objects.bulk_create(
+            [
+                through_i(infoitem_id=item.pk, organization_id=o.pk)
+                for item, _, data in rows
+                for o in data.issuers
+            ]
+        )
+        attachments: dict[int, list[Attachment]] = {
+            item.pk: [
+                Attachment(item=item, name=a.name, url=a.url, sort_order=order)
+                for order, a in enumerate(parsed.attachments)
+            ]
+            for item, parsed, _ in rows
+        }
+        Attachment.objects.bulk_create([a for group in attachments.values() for a in group])
+        waited = [item.external_id for item in items if item.external_id in self._waiting]
+        if waited:
+            # Relations that waited for these items (earlier lines, earlier imports) now find them.
+            ItemRelation.objects.filter(target_external_id__in=waited, target__isnull=True).update(
+                target_id=Subquery(
+                    InfoItem.objects.filter(external_id=OuterRef("target_external_id")).values("pk")[:1]
+                )
+            )
+        created_by = self.actor if getattr(self.actor, "pk", None) else None
+        ItemRevision.objects.bulk_create(
+            [
+                ItemRevision(
+                    item=item,
+                    number=item.revision,
+                    snapshot=services.item_snapshot(
+                        item, column_ids=[c.pk for c in data.columns], attachments=attachments[item.pk]
+                    ),
+                    reason="导入",
+                    created_by=created_by,
+                )
+                for item, _, data in rows
+            ]
+        )
+        search_indexing.items_changed(items)
+        audit_log_many(
+            actor=self.actor,
+            action="item.import",
+            entries=[
+                (
+                    item,
+                    item.org.code,
+                    item.status,
+                    {"external_id": item.external_id, "created": True, "revision": item.revision},
+                )
+                for item in items
+            ],
+        )
+
     def store(self, line_no: int, parsed: ParsedItem) -> str:
         org = self.orgs.get(parsed.org_code, "org")
         issuers = [self.orgs.get(code, "issuers") for code in parsed.issuer_codes]
@@ -752,10 +981,11 @@ class ItemImporter:
 
     @staticmethod
     def _state(item: InfoItem) -> dict[str, Any]:
+        """What an import may change, read through `.all()` so that prefetched relations are used."""
         state = {name: getattr(item, name) for name in _ITEM_SCALARS}
-        state["columns"] = sorted(item.columns.values_list("pk", flat=True))
-        state["issuers"] = sorted(item.issuers.values_list("pk", flat=True))
-        state["relations"] = sorted(item.relations_out.values_list("type", "target_external_id"))
+        state["columns"] = sorted(c.pk for c in item.columns.all())
+        state["issuers"] = sorted(o.pk for o in item.issuers.all())
+        state["relations"] = sorted((r.type, r.target_external_id) for r in item.relations_out.all())
         state["attachments"] = [
             (a.name, a.sha256, "") if a.file else (a.name, "", a.url) for a in item.attachments.all()
         ]
@@ -867,16 +1097,68 @@ class ItemImporter:
         ]
 
 
-def import_items(path: Path, *, err: TextIO, actor: Any = None) -> ImportResult:
-    """`gongkai import items FILE`: see the module docstring and docs/formats.md."""
+ITEM_BATCH_SIZE = 1000
+ITEM_BATCH_BYTES = 64 << 20  # attachment content held in memory by one batch
+
+
+def import_items(
+    path: Path, *, err: TextIO, actor: Any = None, batch_size: int = ITEM_BATCH_SIZE
+) -> ImportResult:
+    """`gongkai import items FILE`: see the module docstring and docs/formats.md.
+
+    Lines are parsed one by one and stored in batches of `batch_size`, one transaction each
+    (`ItemImporter.store_batch`): a run killed mid-way keeps the batches already committed, and running it
+    again finds them by external_id (unchanged) and stores the rest. Rejected lines are reported in line
+    order once their batch is done."""
     source = JsonlFile(path)
     importer = ItemImporter(base_dir=source.directory, actor=actor)
+    result = ImportResult()
+    bar = Progress(source.line_count, err, "导入信息")
+    batch: list[tuple[int, ParsedItem]] = []
+    refused: dict[int, Outcome] = {}  # lines of the current batch's span rejected when parsed
+    external_ids: set[str] = set()
+    state = {"read": 0, "bytes": 0}
 
-    def handle(line_no: int, obj: Any) -> str:
-        parsed = item_line_parse(obj, base_dir=importer.base_dir)
-        return importer.store(line_no, parsed)
+    def flush() -> None:
+        outcomes = {**refused, **(importer.store_batch(batch) if batch else {})}
+        for line_no in sorted(outcomes):
+            outcome = outcomes[line_no]
+            if isinstance(outcome, ApplicationError):
+                result.rejected += 1
+                bar.write(f"line {line_no}: {outcome.code} {outcome.message}")
+            else:
+                result.add(outcome)
+        bar.update(state["read"])
+        batch.clear()
+        refused.clear()
+        external_ids.clear()
+        state["read"] = state["bytes"] = 0
 
-    return run_jsonl(source, err=err, desc="导入信息", handle=handle, finish=importer.pending_warnings)
+    try:
+        for index, raw in enumerate(source):
+            state["read"] += 1
+            if not raw.strip():
+                continue
+            try:
+                parsed = item_line_parse(decode_line(index, raw), base_dir=importer.base_dir)
+            except ApplicationError as exc:
+                refused[index + 1] = exc
+                continue
+            if parsed.external_id in external_ids:
+                flush()  # the same item twice: the later line updates what the earlier one stored
+            batch.append((index + 1, parsed))
+            external_ids.add(parsed.external_id)
+            state["bytes"] += sum(len(a.data or b"") for a in parsed.attachments)
+            if len(batch) >= batch_size or state["bytes"] >= ITEM_BATCH_BYTES:
+                flush()
+        flush()
+    finally:
+        bar.close()
+    for line_no, code, message in importer.pending_warnings():
+        result.warnings += 1
+        err.write(f"line {line_no}: {code} {message}\n")
+    err.write(result.summary + "\n")
+    return result
 
 
 # ---------------------------------------------------------------- items: export

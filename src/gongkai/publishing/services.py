@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -396,8 +397,56 @@ def index_no_allocate(*, org: Organization, on: date) -> str:
     return candidate
 
 
-def item_snapshot(item: InfoItem) -> dict[str, Any]:
-    """What a revision keeps: metadata, body and attachment hashes."""
+def index_nos_allocate(
+    requests: list[tuple[Organization, date]], *, reserved: Collection[str] = ()
+) -> list[str]:
+    """Bulk form of `index_no_allocate` (imports): the next 索引号 for each (agency, date), in order (R-PUB-10).
+
+    One counter update per scope reserves the whole run of numbers; numbers already held by items, or
+    `reserved` (claimed by lines not stored yet), are skipped, never reused. Must run inside the importing
+    transaction."""
+    pattern = settings.GONGKAI_INDEX_NO_PATTERN
+    scopes: dict[str, list[int]] = {}
+    for position, (org, on) in enumerate(requests):
+        scopes.setdefault(index_rules.scope_of(pattern, org_code=org.code, on=on), []).append(position)
+    result = [""] * len(requests)
+    IndexNoSequence.objects.bulk_create(
+        [IndexNoSequence(scope=scope, last=0) for scope in scopes], ignore_conflicts=True
+    )
+    for scope, positions in scopes.items():
+        waiting = list(positions)
+        while waiting:
+            count = len(waiting)
+            IndexNoSequence.objects.filter(scope=scope).update(last=F("last") + count)
+            last = IndexNoSequence.objects.get(scope=scope).last
+            candidates = {}
+            for seq, position in zip(range(last - count + 1, last + 1), waiting, strict=True):
+                org, on = requests[position]
+                candidates[index_rules.format_index_no(pattern, org_code=org.code, on=on, seq=seq)] = position
+            taken = set(
+                InfoItem.objects.filter(index_no__in=list(candidates)).values_list("index_no", flat=True)
+            )
+            waiting = []
+            for candidate, position in candidates.items():
+                if candidate in taken or candidate in reserved:
+                    waiting.append(position)
+                else:
+                    result[position] = candidate
+    return result
+
+
+def item_snapshot(
+    item: InfoItem,
+    *,
+    column_ids: list[int] | None = None,
+    attachments: list[Attachment] | None = None,
+) -> dict[str, Any]:
+    """What a revision keeps: metadata, body and attachment hashes. A caller that holds the item's column
+    ids and attachments (a bulk import) passes them instead of letting the snapshot query them."""
+    if column_ids is None:
+        column_ids = list(item.columns.values_list("pk", flat=True))
+    if attachments is None:
+        attachments = list(item.attachments.all())
     return {
         "title": item.title,
         "index_no": item.index_no,
@@ -414,9 +463,9 @@ def item_snapshot(item: InfoItem) -> dict[str, Any]:
         "written_on": item.written_on.isoformat() if item.written_on else None,
         "published_at": item.published_at.isoformat() if item.published_at else None,
         "org": item.org.code,
-        "columns": sorted(item.columns.values_list("pk", flat=True)),
+        "columns": sorted(column_ids),
         "body_html": item.body_html,
-        "attachments": [{"name": a.name, "sha256": a.sha256, "url": a.url} for a in item.attachments.all()],
+        "attachments": [{"name": a.name, "sha256": a.sha256, "url": a.url} for a in attachments],
     }
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gongkai.publishing.models import Attachment, InfoItem
 from gongkai.search.backends.base import IndexDoc
-from gongkai.search.text import Segmenter
+from gongkai.search.text import Analyzed, Segmenter
 
 MAX_BODY_CHARS = 100_000
 MAX_ATTACHMENT_CHARS = 100_000
@@ -70,8 +70,8 @@ def build_document(
         valid_until=item.valid_until,
         doc_no_norm=item.doc_no_norm,
         index_no=item.index_no or "",
-        title=segmenter.analyze(item.title),
-        meta=segmenter.analyze(meta),
-        body=segmenter.analyze(item.body_text[:MAX_BODY_CHARS]),
-        attach=segmenter.analyze(attach),
+        title=Analyzed(segmenter, item.title),
+        meta=Analyzed(segmenter, meta),
+        body=Analyzed(segmenter, item.body_text[:MAX_BODY_CHARS]),
+        attach=Analyzed(segmenter, attach),
     )

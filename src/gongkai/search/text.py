@@ -44,6 +44,16 @@ _OPEN = "[【(（［﹝〖〔<《〈「『"
 _CLOSE = "]】)）］﹞〗〕>》〉」』"
 # Inside a token that is not all letters and digits: runs of whitespace, of word characters, of the rest.
 _PIECES = re.compile(r"\s+|[^\W_]+|[^\s\w]+|_+")
+# `Segmenter.streams`: what is neither a letter, a digit nor whitespace becomes a break; runs of breaks are one.
+_BREAKS = re.compile(r"(?:[^\w\s]|_)+")
+_BREAK = f" {MARK} "
+_MARK_RUNS = re.compile(f"{MARK}(?: {MARK})+")
+_LONG_TOKEN = re.compile(f"[^\\W_]{{{MAX_TOKEN_CHARS + 1},}}")
+SUB_CACHE_SIZE = 200_000
+
+
+def _truncate(match: re.Match[str]) -> str:
+    return match.group()[:MAX_TOKEN_CHARS]
 
 
 class Token(NamedTuple):
@@ -86,8 +96,45 @@ def strip_controls(text: str) -> str:
     return _INVISIBLE.sub("", _CONTROL.sub(" ", text))
 
 
+# Full-width ASCII forms and the ideographic space: the compatibility characters of ordinary Chinese text
+# (，：；（）！？). Mapped ahead of NFKC to the characters NFKC maps them to, which lets most texts skip
+# NFKC altogether (they are then already normalized); the result is the same (tests/search/test_text.py).
+_FULL_WIDTH = re.compile("[\u3000\uff01-\uff5e]+")
+_FULL_WIDTH_TABLE = {0x3000: " ", **{c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}}
+
+
+_BRACKETS = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]+")
+
+
+@functools.cache
+def _traditional() -> frozenset[str]:
+    """The characters `fold_table` changes besides brackets (traditional and variant forms): most texts have
+    none, and checking for them is several times faster than translating the whole text."""
+    return frozenset(chr(c) for c in fold_table()) - frozenset(_OPEN + _CLOSE)
+
+
+def _translate_match(match: re.Match[str]) -> str:
+    return match.group().translate(fold_table())
+
+
+def _half_width(match: re.Match[str]) -> str:
+    return match.group().translate(_FULL_WIDTH_TABLE)
+
+
 def fold(text: str) -> str:
     """What the index and the query compare: see the module docstring."""
+    text = _FULL_WIDTH.sub(_half_width, strip_controls(text))
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if _traditional().isdisjoint(text):
+        text = _BRACKETS.sub(_translate_match, text)
+    else:
+        text = text.translate(fold_table())
+    return text.lower()
+
+
+def fold_reference(text: str) -> str:
+    """`fold` as defined (NFKC, then the table, then lower case), for the tests of the fast one."""
     return unicodedata.normalize("NFKC", strip_controls(text)).translate(fold_table()).lower()
 
 
@@ -130,6 +177,7 @@ class Segmenter:
 
     def __init__(self, words: Iterable[str] = ()) -> None:
         self._jieba = rjieba.Jieba()
+        self._sub_cache: dict[str, list[str]] = {}
         self.words: frozenset[str] = frozenset()
         self.add_words(words)
 
@@ -144,6 +192,7 @@ class Segmenter:
         new = self.usable(words) - self.words
         for word in sorted(new):
             self._jieba.add_word(word, None, None)
+        self._sub_cache.clear()
         self.words = self.words | new
 
     def _long_subwords(self, word: str) -> list[tuple[str, int]]:
@@ -156,6 +205,42 @@ class Segmenter:
                 if self._jieba.has_word(piece):
                     found.append((piece, at))
         return found
+
+    def _subwords_of(self, word: str) -> list[str]:
+        """The sub-words `analyze` gives a word (search mode's dictionary two- and three-character grams, then
+        the long dictionary words inside it), cached: they depend on the word alone."""
+        subs = self._sub_cache.get(word)
+        if subs is None:
+            subs = []
+            if word.isalnum():
+                has_word = self._jieba.has_word
+                for size in (2, 3):
+                    if len(word) > size:
+                        subs.extend(
+                            g for at in range(len(word) - size + 1) if has_word(g := word[at : at + size])
+                        )
+                if MIN_LONG_SUBWORD < len(word) <= MAX_LONG_WORD and not word.isascii():
+                    subs.extend(sub for sub, _ in self._long_subwords(word))
+                subs = [sub[:MAX_TOKEN_CHARS] for sub in subs]
+            if len(self._sub_cache) < SUB_CACHE_SIZE:
+                self._sub_cache[word] = subs
+        return subs
+
+    def streams(self, text: str, *, folded: bool = False) -> tuple[str, str]:
+        """What `analyze` gives, as two space-separated streams: the words in order with MARK where
+        punctuation stood, and the sub-words. The same result as joining `analyze`'s tokens (tests), without a
+        Python object per token: the SQLite index needs no positions, and bulk imports spend their time here."""
+        if not folded:
+            text = fold(text)
+        words = self._jieba.cut(text, False)
+        main = _BREAKS.sub(_BREAK, " ".join(words))
+        if words and max(map(len, words)) > MAX_TOKEN_CHARS:
+            main = _LONG_TOKEN.sub(_truncate, main)
+        main = " ".join(main.split()).strip(MARK + " ")
+        subs: list[str] = []
+        for word in [w for w in words if len(w) > 2]:
+            subs.extend(self._subwords_of(word))
+        return _MARK_RUNS.sub(MARK, main), " ".join(subs)
 
     def words_of(self, text: str) -> list[str]:
         """The plain segmentation of `text` (folded; no sub-words, no breaks): for tests and tools."""
@@ -225,3 +310,24 @@ class Segmenter:
                 else:
                     need_break = True
         return out
+
+
+class Analyzed:
+    """One field of an index document: its folded text, analyzed when a backend asks, in the form it needs —
+    tokens with positions (PostgreSQL) or the word and sub-word streams (SQLite, much cheaper)."""
+
+    __slots__ = ("_segmenter", "_tokens", "text")
+
+    def __init__(self, segmenter: Segmenter, text: str) -> None:
+        self._segmenter = segmenter
+        self.text = fold(text)
+        self._tokens: list[Token] | None = None
+
+    @property
+    def tokens(self) -> list[Token]:
+        if self._tokens is None:
+            self._tokens = self._segmenter.analyze(self.text, folded=True)
+        return self._tokens
+
+    def streams(self) -> tuple[str, str]:
+        return self._segmenter.streams(self.text, folded=True)

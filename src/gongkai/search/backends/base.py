@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -20,7 +20,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from gongkai.publishing.models import InfoItem
 from gongkai.search.query import Clause
-from gongkai.search.text import MARK, Token
+from gongkai.search.text import MARK, Analyzed, Token
 
 FACETS = ("org", "subject", "genre", "year", "validity", "column")
 SORTS = ("relevance", "date")
@@ -30,7 +30,7 @@ VALID = InfoItem.Validity.VALID
 
 @dataclass
 class IndexDoc:
-    """One public item as the index sees it; the fields are already analyzed (`text.Segmenter.analyze`)."""
+    """One public item as the index sees it; the text fields are analyzed as the backend needs (`text.Analyzed`)."""
 
     item_id: int
     org_id: int
@@ -43,10 +43,10 @@ class IndexDoc:
     valid_until: date | None
     doc_no_norm: str
     index_no: str
-    title: list[Token] = field(default_factory=list)
-    meta: list[Token] = field(default_factory=list)  # 文号, 索引号, keywords, agency names
-    body: list[Token] = field(default_factory=list)
-    attach: list[Token] = field(default_factory=list)  # attachment text
+    title: Analyzed
+    meta: Analyzed  # 文号, 索引号, keywords, agency names
+    body: Analyzed
+    attach: Analyzed  # attachment text
 
     @property
     def year(self) -> int | None:

@@ -78,7 +78,9 @@ class PostgreSQLBackend(SearchBackend):
         vectors = [
             (
                 d.item_id,
-                tsvector_literal([(d.title, "A"), (d.meta, "B"), (d.body, ""), (d.attach, "C")]),
+                tsvector_literal(
+                    [(d.title.tokens, "A"), (d.meta.tokens, "B"), (d.body.tokens, ""), (d.attach.tokens, "C")]
+                ),
             )
             for d in docs
         ]

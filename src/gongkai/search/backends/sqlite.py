@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from gongkai.search.backends.base import BackendQuery, BackendResult, IndexDoc, SearchBackend
 from gongkai.search.query import Clause
-from gongkai.search.text import MARK, Token
+from gongkai.search.text import MARK
 
 COLUMNS = ("title", "meta", "body", "attach", "title_sub", "sub")
 # bm25 weights, in COLUMNS order: title, meta (文号, 索引号, keywords, agencies), body, attachments, sub-words.
@@ -56,13 +56,6 @@ FTS_TABLE = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5({_COLS}, content='search_text', "
     "content_rowid='item_id', tokenize='unicode61 remove_diacritics 0')"
 )
-
-
-def field_text(tokens: Sequence[Token]) -> tuple[str, str]:
-    """(the words in order, the sub-words) of one field, each joined by spaces."""
-    main = [t.text for t in tokens if not t.sub]
-    subs = [t.text for t in tokens if t.sub]
-    return " ".join(main), " ".join(subs)
 
 
 def clause_match(clause: Clause) -> str:
@@ -110,8 +103,8 @@ class SQLiteBackend(SearchBackend):
         now = timezone.now()
         rows: list[tuple[int | str, ...]] = []
         for d in docs:
-            title, title_sub = field_text(d.title)
-            texts = [field_text(tokens) for tokens in (d.meta, d.body, d.attach)]
+            title, title_sub = d.title.streams()
+            texts = [field.streams() for field in (d.meta, d.body, d.attach)]
             sub = " ".join(s for _, s in texts if s)
             rows.append((d.item_id, title, *(main for main, _ in texts), title_sub, sub))
         marks = ", ".join(["%s"] * (len(COLUMNS) + 1))
