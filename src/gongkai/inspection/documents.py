@@ -71,3 +71,75 @@ def bulletin_docx(bulletin: Any) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LEDGER_HEADERS = (
+    "序号",
+    "类别",
+    "任务",
+    "责任单位",
+    "牵头/配合",
+    "完成时限",
+    "进展状态",
+    "进展情况",
+    "佐证材料",
+    "是否逾期",
+    "回头看结论",
+    "复核意见",
+)
+
+
+def _evidence_text(unit: Any) -> str:
+    parts = []
+    for e in unit.evidence.all():
+        if e.item is not None:
+            parts.append(f"《{e.item.title}》{e.item.index_no}")
+        if e.url:
+            parts.append(e.url)
+        if e.note:
+            parts.append(e.note)
+    return "\n".join(parts)
+
+
+def ledger_xlsx(plan: Any, units: list[Any]) -> bytes:
+    """The task ledger (台账) as a workbook: one row per task and responsible unit."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "工作要点台账"
+    ws.append([plan.title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(list(LEDGER_HEADERS))
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for u in units:
+        t = u.task
+        ws.append(
+            [
+                t.number,
+                t.category,
+                t.title,
+                u.org.name,
+                "牵头" if u.lead else "配合",
+                t.deadline if t.deadline else (t.deadline_text or "长期"),
+                u.get_status_display(),
+                u.progress,
+                _evidence_text(u),
+                "是" if getattr(u, "overdue", False) else "否",
+                u.get_review_display() if u.review else "",
+                u.review_note,
+            ]
+        )
+    for col, width in zip("ABCDEFGHIJKL", (6, 16, 50, 18, 8, 12, 8, 40, 40, 8, 10, 30), strict=True):
+        ws.column_dimensions[col].width = width
+    for row in ws.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        row[5].number_format = "yyyy-mm-dd"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

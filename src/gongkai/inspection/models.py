@@ -283,3 +283,77 @@ class Bulletin(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = "通报"
         verbose_name_plural = "通报"
+
+
+class WorkPlan(models.Model):
+    """The year's 政务公开工作要点 entered as a task ledger (台账, issue 10 item 7)."""
+
+    year = models.PositiveIntegerField("年度")
+    title = models.CharField("名称", max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-id"]
+        verbose_name = "工作要点"
+        verbose_name_plural = "工作要点"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Task(models.Model):
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="tasks")
+    number = models.CharField("序号", max_length=20, blank=True)
+    category = models.CharField("类别", max_length=200, blank=True)
+    title = models.TextField("任务")
+    deadline = models.DateField("完成时限", null=True, blank=True)
+    deadline_text = models.CharField("时限原文", max_length=100, blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "sort_order", "id"]
+
+
+class TaskUnit(models.Model):
+    """One responsible unit of a task: it reports its own progress; the office reviews it (回头看)."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "未开始"
+        IN_PROGRESS = "in_progress", "推进中"
+        DONE = "done", "已完成"
+
+    class Review(models.TextChoices):
+        NONE = "", "未复核"
+        PASSED = "passed", "已落实"
+        PARTIAL = "partial", "部分落实"
+        FAILED = "failed", "未落实"
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="units")
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    lead = models.BooleanField("牵头", default=True)
+    status = models.CharField("进展", max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    progress = models.TextField("进展情况", blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+    review = models.CharField("回头看", max_length=8, choices=Review.choices, blank=True)
+    review_note = models.CharField("复核意见", max_length=500, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["task", "-lead", "id"]
+        constraints = [models.UniqueConstraint(fields=["task", "org"], name="uniq_task_unit")]
+
+
+class TaskEvidence(models.Model):
+    """佐证材料: a published item of the agency, a link, or a note."""
+
+    unit = models.ForeignKey(TaskUnit, on_delete=models.CASCADE, related_name="evidence")
+    item = models.ForeignKey(InfoItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    url = models.URLField("链接", max_length=1000, blank=True)
+    note = models.CharField("说明", max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["unit", "id"]

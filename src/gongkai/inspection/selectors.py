@@ -37,7 +37,11 @@ from gongkai.inspection.models import (
     OrgVerdict,
     Precheck,
     SensitiveWord,
+    Task,
+    TaskEvidence,
+    TaskUnit,
     Vote,
+    WorkPlan,
 )
 from gongkai.orgs.models import Organization
 from gongkai.orgs.selectors import is_platform_admin, orgs_for_staff
@@ -969,3 +973,61 @@ def trend_chart(rows: list[dict[str, Any]], *, score_label: str = "得分") -> d
 def trend_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The days worth a table row (accessibility: the chart's figures as text): a run, or a change."""
     return [r for r in rows if r["score"] is not None or r["new"] or r["fixed"]]
+
+
+# ---------------------------------------------------------------- 工作要点 task ledger (issue 10 item 7)
+
+
+def ledger_units(
+    plan: WorkPlan, *, orgs: list[Organization] | None = None, overdue_on: date | None = None
+) -> list[TaskUnit]:
+    """The plan's ledger, one row per task and responsible unit, with the evidence (no query per row).
+    `overdue_on`: only the units not done whose deadline is before that day."""
+    qs = TaskUnit.objects.filter(task__plan=plan).select_related("task", "org")
+    if orgs is not None:
+        qs = qs.filter(org__in=orgs)
+    if overdue_on is not None:
+        qs = qs.filter(task__deadline__lt=overdue_on).exclude(status=TaskUnit.Status.DONE)
+    qs = qs.prefetch_related(Prefetch("evidence", queryset=TaskEvidence.objects.select_related("item")))
+    today = timezone.localdate()
+    units = list(qs.order_by("task__sort_order", "task_id", "-lead", "id"))
+    for u in units:
+        u.overdue = bool(u.task.deadline and u.task.deadline < today and u.status != TaskUnit.Status.DONE)  # type: ignore[attr-defined]
+    return units
+
+
+def plans_overview() -> list[dict[str, Any]]:
+    """Each plan with its number of tasks, of units done and of units overdue today."""
+    today = timezone.localdate()
+    plans = list(WorkPlan.objects.all())
+    stats = {
+        row["task__plan"]: row
+        for row in TaskUnit.objects.filter(task__plan__in=plans)
+        .values("task__plan")
+        .annotate(
+            units=Count("id"),
+            done=Count("id", filter=Q(status=TaskUnit.Status.DONE)),
+            overdue=Count("id", filter=Q(task__deadline__lt=today) & ~Q(status=TaskUnit.Status.DONE)),
+        )
+    }
+    tasks = dict(
+        Task.objects.filter(plan__in=plans).values("plan").annotate(n=Count("id")).values_list("plan", "n")
+    )
+    return [
+        {
+            "plan": p,
+            "tasks": tasks.get(p.pk, 0),
+            "units": stats.get(p.pk, {}).get("units", 0),
+            "done": stats.get(p.pk, {}).get("done", 0),
+            "overdue": stats.get(p.pk, {}).get("overdue", 0),
+        }
+        for p in plans
+    ]
+
+
+def get_unit_for_staff(user: Any, pk: int) -> TaskUnit:
+    """The one road to a ledger row: the office, or the staff of the responsible agency; anyone else a 404."""
+    unit = TaskUnit.objects.select_related("task__plan", "org").filter(pk=pk).first()
+    if unit is None or not orgs_for_staff(user).filter(pk=unit.org_id).exists():
+        raise Http404
+    return unit

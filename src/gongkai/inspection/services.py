@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -17,7 +19,7 @@ from django.utils import timezone
 from gongkai.core.audit import audit_log
 from gongkai.core.errors import ApplicationError, PermissionDenied
 from gongkai.inspection import assessment as calc
-from gongkai.inspection import linkcheck, rules, selectors
+from gongkai.inspection import ledger, linkcheck, rules, selectors
 from gongkai.inspection.models import (
     Assessment,
     Bulletin,
@@ -31,13 +33,18 @@ from gongkai.inspection.models import (
     OrgVerdict,
     Precheck,
     SensitiveWord,
+    Task,
+    TaskEvidence,
+    TaskUnit,
     Vote,
+    WorkPlan,
 )
 from gongkai.inspection.selectors import FindingData, OrgInspection
 from gongkai.orgs.models import Organization, Role
 from gongkai.orgs.selectors import is_platform_admin, user_roles
 from gongkai.publishing import services as publishing_services
 from gongkai.publishing.models import Column, InfoItem
+from gongkai.publishing.selectors import items_public
 
 # A read (it lives in selectors); `precheck_record` stores its result at submit time.
 precheck_item = selectors.precheck_item
@@ -722,3 +729,180 @@ def bulletin_assessment(*, actor: Any, assessment: Assessment, fix_by: date | No
         data={"kind": "assessment", "assessment": assessment.pk},
     )
     return bulletin
+
+
+# ---------------------------------------------------------------- 工作要点 task ledger (issue 10 item 7)
+
+LEDGER_MAX_BYTES = 10 * 1024 * 1024
+LEDGER_MAX_ROWS = 5000
+
+
+@transaction.atomic
+def plan_create(*, actor: Any, year: int, title: str) -> WorkPlan:
+    _check_actor(actor)
+    title = (title or "").strip()
+    if not title:
+        raise ApplicationError("missing_field", "请填写名称。", field="title")
+    if not 2000 <= year <= 2999:
+        raise ApplicationError("bad_year", "年度无效。", field="year")
+    plan = WorkPlan.objects.create(year=year, title=title[:200])
+    audit_log(actor=actor, action="inspection.plan_create", obj=plan, data={"year": year})
+    return plan
+
+
+def _sheet_rows(data: bytes) -> list[tuple[object, ...]]:
+    from openpyxl import load_workbook
+
+    if len(data) > LEDGER_MAX_BYTES:
+        raise ApplicationError("file_too_large", "文件超过 10 MB。")
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows: list[tuple[object, ...]] = []
+        for row in wb.worksheets[0].iter_rows(values_only=True):
+            rows.append(tuple(row))
+            if len(rows) > LEDGER_MAX_ROWS:
+                raise ApplicationError("too_many_rows", f"表格超过 {LEDGER_MAX_ROWS} 行，请分批导入。")
+        wb.close()
+    except ApplicationError:
+        raise
+    except Exception as exc:
+        raise ApplicationError("bad_file", "无法读取该文件，请上传 Excel（.xlsx）文件。") from exc
+    return rows
+
+
+def _org_names() -> dict[str, Organization]:
+    names: dict[str, Organization] = {}
+    for org in Organization.objects.filter(is_active=True):
+        names.setdefault(org.name, org)
+        if org.short_name:
+            names.setdefault(org.short_name, org)
+    return names
+
+
+@transaction.atomic
+def plan_import(*, actor: Any, plan: WorkPlan, data: bytes) -> tuple[int, list[str]]:
+    """Add the tasks of a 任务分解表 (xlsx) to the plan. Rows that cannot be read — no task text, no responsible
+    unit, a unit that is not an agency of the platform, a deadline that is not a date — are reported
+    ("第 N 行：…") and skipped; the others are stored. Returns (tasks stored, the reasons of the rows left out)."""
+    _check_actor(actor)
+    rows, errors = ledger.read_rows(_sheet_rows(data), plan.year)
+    names = _org_names()
+    last = plan.tasks.order_by("-sort_order").first()
+    order = last.sort_order if last else 0
+    stored = 0
+    for row in rows:
+        unknown = [u for u in row.lead + row.support if u not in names]
+        if unknown:
+            errors.append(
+                f"第 {row.line} 行：未找到责任单位“{'、'.join(unknown)}”（应为平台上单位的全称或简称）"
+            )
+            continue
+        order += 1
+        task = Task.objects.create(
+            plan=plan,
+            number=row.number,
+            category=row.category,
+            title=row.title,
+            deadline=row.deadline,
+            deadline_text=row.deadline_text,
+            sort_order=order,
+        )
+        members: dict[int, TaskUnit] = {}
+        for name, lead in [(u, True) for u in row.lead] + [(u, False) for u in row.support]:
+            members.setdefault(names[name].pk, TaskUnit(task=task, org=names[name], lead=lead))
+        TaskUnit.objects.bulk_create(members.values())
+        stored += 1
+    audit_log(
+        actor=actor, action="inspection.plan_import", obj=plan, data={"tasks": stored, "skipped": len(errors)}
+    )
+    return stored, errors
+
+
+def _check_unit_staff(actor: Any, unit: TaskUnit) -> None:
+    if not user_roles(actor, unit.org):
+        raise PermissionDenied("只有责任单位的工作人员可以报送进展。")
+
+
+@transaction.atomic
+def task_progress(*, actor: Any, unit: TaskUnit, status: str, progress: str) -> TaskUnit:
+    """The responsible unit reports its progress (any role of that agency)."""
+    _check_unit_staff(actor, unit)
+    if status not in TaskUnit.Status.values:
+        raise ApplicationError("bad_status", "进展状态无效。", field="status")
+    progress = (progress or "").strip()
+    if status == TaskUnit.Status.DONE and not progress:
+        raise ApplicationError("missing_field", "标记为已完成时请填写完成情况。", field="progress")
+    before = unit.status
+    unit.status, unit.progress, unit.reported_at = status, progress[:4000], timezone.now()
+    unit.save(update_fields=["status", "progress", "reported_at"])
+    audit_log(
+        actor=actor,
+        action="inspection.task_progress",
+        obj=unit,
+        org_code=unit.org.code,
+        from_state=before,
+        to_state=status,
+        comment=progress[:500],
+    )
+    return unit
+
+
+@transaction.atomic
+def evidence_add(
+    *, actor: Any, unit: TaskUnit, item_ref: str = "", url: str = "", note: str = ""
+) -> TaskEvidence:
+    """佐证材料: a published item of the unit's agency (by its 索引号 or number), a web link, or a note."""
+    _check_unit_staff(actor, unit)
+    item_ref, url, note = (item_ref or "").strip(), (url or "").strip(), (note or "").strip()
+    item = None
+    if item_ref:
+        found = items_public().filter(org=unit.org)
+        item = found.filter(index_no=item_ref).first() or (
+            found.filter(pk=int(item_ref)).first() if item_ref.isascii() and item_ref.isdigit() else None
+        )
+        if item is None:
+            raise ApplicationError("bad_item", f"未找到本单位已公开的信息“{item_ref}”。", field="item_ref")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 1000:
+            raise ApplicationError("bad_url", "链接应以 http:// 或 https:// 开头。", field="url")
+    if not (item or url or note):
+        raise ApplicationError("missing_field", "请填写已公开信息、链接或说明中的至少一项。")
+    evidence = TaskEvidence.objects.create(
+        unit=unit,
+        item=item,
+        url=url,
+        note=note[:500],
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_log(
+        actor=actor,
+        action="inspection.task_evidence",
+        obj=unit,
+        org_code=unit.org.code,
+        data={"item": item.pk if item else None, "url": url, "note": note[:200]},
+    )
+    return evidence
+
+
+@transaction.atomic
+def task_review(*, actor: Any, unit: TaskUnit, review: str, note: str = "") -> TaskUnit:
+    """回头看: the office records whether the unit's task is 已落实, 部分落实 or 未落实."""
+    _check_actor(actor)
+    if review not in TaskUnit.Review.values or not review:
+        raise ApplicationError("bad_review", "请选择复核结论。", field="review")
+    if review != TaskUnit.Review.PASSED and not (note or "").strip():
+        raise ApplicationError("missing_field", "未完全落实的，请填写复核意见。", field="note")
+    before = unit.review
+    unit.review, unit.review_note, unit.reviewed_at = review, (note or "").strip()[:500], timezone.now()
+    unit.save(update_fields=["review", "review_note", "reviewed_at"])
+    audit_log(
+        actor=actor,
+        action="inspection.task_review",
+        obj=unit,
+        org_code=unit.org.code,
+        from_state=before,
+        to_state=review,
+        comment=unit.review_note,
+    )
+    return unit

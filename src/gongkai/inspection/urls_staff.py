@@ -27,4 +27,8 @@ urlpatterns = [
     path("bulletins/", staff.bulletins, name="bulletins"),
     path("bulletins/<int:pk>/", staff.bulletin_detail, name="bulletin"),
     path("bulletins/<int:pk>/docx/", staff.bulletin_docx, name="bulletin_docx"),
+    path("tasks/", staff.tasks, name="tasks"),
+    path("tasks/plans/<int:pk>/", staff.plan_detail, name="plan"),
+    path("tasks/plans/<int:pk>/export/", staff.plan_export, name="plan_export"),
+    path("tasks/units/<int:pk>/", staff.task_unit, name="task_unit"),
 ]

@@ -27,8 +27,11 @@ from gongkai.inspection.models import (
     DeductionRule,
     Indicator,
     SensitiveWord,
+    TaskUnit,
+    WorkPlan,
 )
-from gongkai.orgs.selectors import is_platform_admin, orgs_for_staff
+from gongkai.orgs.models import Organization
+from gongkai.orgs.selectors import is_platform_admin, orgs_for_staff, user_roles
 from gongkai.publishing.models import Column
 from gongkai.publishing.selectors import column_path_string, get_item_for_staff
 
@@ -451,3 +454,185 @@ def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
         f"attachment; filename=\"bulletin-{bulletin.pk}.docx\"; filename*=UTF-8''{name}"
     )
     return response
+
+
+# ---------------------------------------------------------------- 工作要点 task ledger (issue 10 item 7)
+
+
+class PlanForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2999)
+    title = forms.CharField(label="名称", max_length=200)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="任务分解表（.xlsx）")
+
+
+class ProgressForm(forms.Form):
+    status = forms.ChoiceField(label="进展状态", choices=TaskUnit.Status.choices)
+    progress = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+class EvidenceForm(forms.Form):
+    item_ref = forms.CharField(label="已公开信息（索引号）", max_length=100, required=False)
+    url = forms.CharField(label="链接", max_length=1000, required=False)
+    note = forms.CharField(label="说明", max_length=500, required=False)
+
+
+class ReviewForm(forms.Form):
+    review = forms.ChoiceField(label="回头看结论", choices=[c for c in TaskUnit.Review.choices if c[0]])
+    note = forms.CharField(label="复核意见", max_length=500, required=False)
+
+
+def _staff_scope(request: HttpRequest) -> list[Organization] | None:
+    """None for the office (every agency); else the agencies of the user (an empty list is a 404)."""
+    if selectors.may_manage_inspection(request.user):
+        return None
+    orgs = list(orgs_for_staff(request.user))
+    if not orgs:
+        raise Http404
+    return orgs
+
+
+@login_required
+def tasks(request: HttpRequest) -> HttpResponse:
+    scope = _staff_scope(request)
+    form = PlanForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST":
+        if scope is not None:
+            raise Http404
+        if form.is_valid():
+            try:
+                plan = services.plan_create(actor=request.user, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return redirect("staff_inspection:plan", pk=plan.pk)
+    return render(
+        request,
+        "inspection/tasks.html",
+        {"plans": selectors.plans_overview(), "form": form, "is_admin": scope is None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _plan(pk: int) -> WorkPlan:
+    plan = WorkPlan.objects.filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _staff_scope(request)
+    plan = _plan(pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    import_errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        if scope is not None:
+            raise Http404
+        if form.is_valid():
+            try:
+                stored, import_errors = services.plan_import(
+                    actor=request.user, plan=plan, data=form.cleaned_data["file"].read()
+                )
+            except ApplicationError as exc:
+                form.add_error("file", exc.message)
+                status = 400
+            else:
+                messages.success(request, f"已导入 {stored} 项任务。")
+                if not import_errors:
+                    return redirect("staff_inspection:plan", pk=plan.pk)
+        else:
+            status = 400
+    overdue = request.GET.get("overdue") == "1"
+    units = selectors.ledger_units(plan, orgs=scope, overdue_on=timezone.localdate() if overdue else None)
+    return render(
+        request,
+        "inspection/plan.html",
+        {
+            "plan": plan,
+            "units": units,
+            "overdue_only": overdue,
+            "form": form,
+            "import_errors": import_errors,
+            "is_admin": scope is None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _staff_scope(request)
+    plan = _plan(pk)
+    data = documents.ledger_xlsx(plan, selectors.ledger_units(plan, orgs=scope))
+    response = HttpResponse(data, content_type=documents.XLSX_TYPE)
+    name = quote(f"{plan.title}台账.xlsx")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"ledger-{plan.pk}.xlsx\"; filename*=UTF-8''{name}"
+    )
+    return response
+
+
+@login_required
+def task_unit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.get_unit_for_staff(request.user, pk)
+    is_admin = selectors.may_manage_inspection(request.user)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    progress_form = ProgressForm(
+        request.POST if action == "progress" else None,
+        initial={"status": unit.status, "progress": unit.progress},
+    )
+    evidence_form = EvidenceForm(request.POST if action == "evidence" else None)
+    review_form = ReviewForm(
+        request.POST if action == "review" else None,
+        initial={"review": unit.review, "note": unit.review_note},
+    )
+    forms_by_action: dict[str, forms.Form] = {
+        "progress": progress_form,
+        "evidence": evidence_form,
+        "review": review_form,
+    }
+    status = 200
+    if request.method == "POST":
+        form = forms_by_action.get(str(action))
+        if form is None or (action == "review" and not is_admin):
+            raise Http404
+        if form.is_valid():
+            try:
+                if action == "progress":
+                    services.task_progress(actor=request.user, unit=unit, **form.cleaned_data)
+                elif action == "evidence":
+                    services.evidence_add(actor=request.user, unit=unit, **form.cleaned_data)
+                else:
+                    services.task_review(actor=request.user, unit=unit, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, "已保存。")
+                return redirect("staff_inspection:task_unit", pk=unit.pk)
+        status = 400
+    return render(
+        request,
+        "inspection/task_unit.html",
+        {
+            "unit": unit,
+            "task": unit.task,
+            "others": unit.task.units.select_related("org").exclude(pk=unit.pk),
+            "evidence": unit.evidence.select_related("item"),
+            "overdue": bool(
+                unit.task.deadline
+                and unit.task.deadline < timezone.localdate()
+                and unit.status != TaskUnit.Status.DONE
+            ),
+            "progress_form": progress_form,
+            "evidence_form": evidence_form,
+            "review_form": review_form,
+            "is_admin": is_admin,
+            "may_report": bool(user_roles(request.user, unit.org)),
+        },
+        status=status,
+    )
