@@ -51,3 +51,8 @@ def open311_post_limit() -> tuple[int, int]:
         int(getattr(settings, "GONGKAI_OPEN311_POST_LIMIT", 60)),
         int(getattr(settings, "GONGKAI_OPEN311_POST_WINDOW_SECONDS", 600)),
     )
+
+
+def attachment_max_bytes() -> int:
+    """Largest file a writer may attach to a message or a comment (default 10 MB)."""
+    return int(getattr(settings, "GONGKAI_MESSAGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))

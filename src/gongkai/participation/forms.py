@@ -9,7 +9,7 @@ from django import forms
 
 from gongkai.core.errors import ApplicationError
 from gongkai.orgs.models import Organization
-from gongkai.participation import consultation_rules, services, workflow
+from gongkai.participation import conf, consultation_rules, services, workflow
 from gongkai.participation.services import (
     ActionParams,
     CommentData,
@@ -33,6 +33,29 @@ def apply_error(form: forms.Form, exc: ApplicationError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
+def attachment_field() -> forms.FileField:
+    return forms.FileField(
+        label="附件（选填）",
+        required=False,
+        help_text="可上传 PDF、Word、Excel、图片等，最大 10 MB；文件类型按内容检查，仅工作人员可见。",
+        error_messages={"invalid": "文件无法读取，请重新选择。", "empty": "文件是空的，请重新选择。"},
+    )
+
+
+def uploads_of(form: forms.Form) -> tuple[services.Upload, ...]:
+    """The attached file as (name, bytes); a file over the limit is refused before it is read."""
+    upload = form.cleaned_data.get("attachment")
+    if not upload:
+        return ()
+    if upload.size > conf.attachment_max_bytes():
+        raise ApplicationError(
+            "file_too_large",
+            f"文件“{upload.name}”超过大小限制（最大 {conf.attachment_max_bytes() // (1024 * 1024)} MB），请重新选择文件。",
+            field="attachment",
+        )
+    return ((upload.name, upload.read()),)
+
+
 class WriteForm(forms.Form):
     category = forms.ChoiceField(
         label="留言类别",
@@ -54,6 +77,7 @@ class WriteForm(forms.Form):
     public_consent = forms.BooleanField(
         label="同意公开我的留言和答复（不公开姓名和联系方式；举报类留言一律不公开）", required=False
     )
+    attachment = attachment_field()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -328,6 +352,7 @@ class CommentForm(forms.Form):
     email = forms.EmailField(
         label="电子邮箱（选填，不公开）", required=False, error_messages=_msgs("电子邮箱")
     )
+    attachment = attachment_field()
 
     def __init__(self, *args: Any, consultation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -357,3 +357,40 @@ class Comment(models.Model):
     @property
     def article_label(self) -> str:
         return consultation_rules.article_label(self.article)
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"participation/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    """A file a writer sent with a message or a comment: its type checked from the content (core.uploads), stored by
+    SHA-256, shown to staff only (it may carry personal data), never on a public page."""
+
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    name = models.CharField("文件名", max_length=255)
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    size = models.BigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(message__isnull=False, comment__isnull=True)
+                | models.Q(message__isnull=True, comment__isnull=False),
+                name="participation_attachment_one_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -27,6 +27,7 @@ from gongkai.participation import clock as clock_rules
 from gongkai.participation import conf, consultation_rules, services, workflow
 from gongkai.participation.documents import adoption_report_docx
 from gongkai.participation.models import (
+    Attachment,
     Comment,
     Consultation,
     ConsultationQuestion,
@@ -311,7 +312,11 @@ def get_consultation_for_staff(user: Any, pk: int) -> Consultation:
 
 
 def consultation_comments(consultation: Consultation) -> list[Comment]:
-    return list(Comment.objects.filter(consultation=consultation).order_by("submitted_at", "id"))
+    return list(
+        Comment.objects.filter(consultation=consultation)
+        .prefetch_related("attachments")
+        .order_by("submitted_at", "id")
+    )
 
 
 def adoption_report(consultation: Consultation) -> bytes:
@@ -551,3 +556,11 @@ def satisfaction_chart(figures: YearFigures) -> dict[str, Any]:
             }
         ],
     }
+
+
+def attachment_of(attachment_id: int, **owner: Any) -> Attachment:
+    """An attachment of a message or comment the caller already reached through its one road (Http404 otherwise)."""
+    row = Attachment.objects.filter(pk=attachment_id, **owner).first()
+    if row is None:
+        raise Http404
+    return row

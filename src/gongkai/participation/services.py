@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,7 @@ from gongkai.core.audit import audit_log
 from gongkai.core.errors import ApplicationError, PermissionDenied
 from gongkai.core.outbox import outbox_enqueue
 from gongkai.core.ratelimit import over_limit
+from gongkai.core.uploads import CheckedUpload, check_upload
 from gongkai.core.workdays import get_schedule
 from gongkai.core.workdays_rules import YearNotLoaded
 from gongkai.orgs.models import Organization, Role
@@ -31,6 +33,7 @@ from gongkai.orgs.selectors import is_platform_admin, user_roles
 from gongkai.participation import clock as clock_rules
 from gongkai.participation import conf, consultation_rules, open311_rules, workflow
 from gongkai.participation.models import (
+    Attachment,
     CategoryLimit,
     Comment,
     Consultation,
@@ -123,6 +126,31 @@ def _body_hash(subject: str, body: str) -> str:
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
 
 
+# ---------------------------------------------------------------- attachments
+
+Upload = tuple[str, bytes]  # (file name, content)
+
+
+def uploads_check(uploads: tuple[Upload, ...] | list[Upload]) -> list[CheckedUpload]:
+    """The type from the content, not the name (a disguised file is refused), the size limited; field `attachment`."""
+    checked = []
+    for name, data in uploads:
+        try:
+            checked.append(check_upload(name, data, max_bytes=conf.attachment_max_bytes()))
+        except ApplicationError as exc:
+            raise ApplicationError(exc.code, exc.message + "请重新选择文件。", field="attachment") from exc
+    return checked
+
+
+def _attachments_store(
+    checked: list[CheckedUpload], uploads: tuple[Upload, ...] | list[Upload], **owner: Any
+) -> None:
+    for c, (_name, data) in zip(checked, uploads, strict=True):
+        row = Attachment(name=c.name, size=c.size, sha256=c.sha256, content_type=c.content_type, **owner)
+        row.file.save(c.name, ContentFile(data), save=False)
+        row.save()
+
+
 # ---------------------------------------------------------------- submitting
 
 
@@ -189,9 +217,11 @@ def message_create_record(
 
 
 @transaction.atomic
-def message_submit(*, org: Organization, data: MessageData, address: str) -> NewMessage:
-    """A message written on the public page. Throttled per client address (shared cache); the same text to the same
-    agency within a minute is refused as a duplicate."""
+def message_submit(
+    *, org: Organization, data: MessageData, address: str, uploads: tuple[Upload, ...] = ()
+) -> NewMessage:
+    """A message written on the public page, with optional attachments. Throttled per client address (shared
+    cache); the same text to the same agency within a minute is refused as a duplicate."""
     if data.category not in workflow.CATEGORIES:
         raise ApplicationError("bad_category", "请选择留言类别。", field="category")
     _check_text(data.subject, data.body)
@@ -201,10 +231,13 @@ def message_submit(*, org: Organization, data: MessageData, address: str) -> New
         raise ApplicationError(
             "missing_field", "请至少填写电话或电子邮箱中的一项，以便联系您。", field="phone"
         )
+    checked = uploads_check(uploads)
     limit, window = conf.submit_limit()
     if over_limit(f"message-submit:{address}", limit=limit, window_seconds=window):
         raise ApplicationError("too_many", "提交过于频繁，请稍后再试。您填写的内容已保留。")
-    return _message_new(org=org, data=data, received_on=_today(), action="message.submit")
+    created = _message_new(org=org, data=data, received_on=_today(), action="message.submit")
+    _attachments_store(checked, uploads, message=created.message)
+    return created
 
 
 def _check_text(subject: str, body: str) -> None:
@@ -966,6 +999,7 @@ def comment_submit(
     name: str = "",
     phone: str = "",
     email: str = "",
+    uploads: tuple[Upload, ...] = (),
 ) -> Comment:
     """A public comment while the consultation is open (opens_on ≤ today ≤ closes_on): on the whole draft or one
     article, with the answers to its questions. Throttled per client address; the same text on the same consultation
@@ -982,6 +1016,7 @@ def comment_submit(
     if problems:
         field, text = next(iter(problems.items()))
         raise ApplicationError("bad_text" if field == "body" else "bad_answer", text, field=field)
+    checked = uploads_check(uploads)
     limit, window = conf.submit_limit()
     if over_limit(f"comment-submit:{address}", limit=limit, window_seconds=window):
         raise ApplicationError("too_many", "提交过于频繁，请稍后再试。您填写的内容已保留。")
@@ -1002,6 +1037,7 @@ def comment_submit(
         phone=data.phone.strip()[:30],
         email=data.email.strip(),
     )
+    _attachments_store(checked, uploads, comment=comment)
     audit_log(
         actor=None,
         action="consultation.comment",

@@ -19,6 +19,12 @@ urlpatterns = [
         consultations.staff_moderate,
         name="comment_moderate",
     ),
+    path(
+        "consultations/<int:pk>/attachments/<int:attachment_id>/",
+        consultations.staff_attachment,
+        name="comment_attachment",
+    ),
+    path("<int:pk>/attachments/<int:attachment_id>/", staff.attachment, name="attachment"),
     path("<int:pk>/", staff.detail, name="detail"),
     path("<int:pk>/<str:action>/", staff.act, name="act"),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -22,6 +22,7 @@ from gongkai.participation.forms import (
     DecisionForm,
     ModerationForm,
     apply_error,
+    uploads_of,
 )
 from gongkai.participation.models import Comment, Consultation
 
@@ -82,7 +83,7 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     c = selectors.consultations_public().filter(pk=pk).first()
     if c is None:
         raise Http404
-    form = CommentForm(request.POST or None, consultation=c)
+    form = CommentForm(request.POST or None, request.FILES or None, consultation=c)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -90,6 +91,7 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     consultation=c,
                     data=form.comment_data(),
                     address=client_address(request.META),  # type: ignore[arg-type]
+                    uploads=uploads_of(form),
                 )
             except ApplicationError as exc:
                 apply_error(form, exc)
@@ -245,3 +247,13 @@ def staff_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(adoption_report_title(c))}.docx"
     return response
+
+
+@login_required
+@require_GET
+def staff_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    c = selectors.get_consultation_for_staff(request.user, pk)
+    row = selectors.attachment_of(attachment_id, comment__consultation=c)
+    return FileResponse(
+        row.file.open("rb"), as_attachment=True, filename=row.name, content_type=row.content_type
+    )

@@ -15,7 +15,7 @@ from gongkai.core.errors import ApplicationError
 from gongkai.core.ratelimit import over_limit
 from gongkai.core.throttle import client_address
 from gongkai.participation import selectors, services, workflow
-from gongkai.participation.forms import RateForm, TrackForm, WriteForm, apply_error
+from gongkai.participation.forms import RateForm, TrackForm, WriteForm, apply_error, uploads_of
 from gongkai.participation.models import Message
 from gongkai.participation.services import ActionParams
 
@@ -71,14 +71,14 @@ def write(request: HttpRequest, org_code: str) -> HttpResponse:
     org = selectors.orgs_accepting_messages().filter(code=org_code).first()
     if org is None:
         raise Http404
-    form = WriteForm(request.POST or None)
+    form = WriteForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
                 created = services.message_submit(
-                    org=org, data=form.message_data(), address=_address(request)
+                    org=org, data=form.message_data(), address=_address(request), uploads=uploads_of(form)
                 )
             except ApplicationError as exc:
                 apply_error(form, exc)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -138,3 +138,13 @@ def register(request: HttpRequest) -> HttpResponse:
                     {"message": created.message, "query_code": created.query_code},
                 )
     return render(request, "participation/staff/register.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    message = selectors.get_message_for_staff(request.user, pk)
+    row = selectors.attachment_of(attachment_id, message=message)
+    return FileResponse(
+        row.file.open("rb"), as_attachment=True, filename=row.name, content_type=row.content_type
+    )
