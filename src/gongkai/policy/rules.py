@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from gongkai.core.statemachine import StateMachine, Transition
+
 # ---------------------------------------------------------------- R-WEB-4 办事指南 key elements (2019 指标)
 
 GUIDE_ELEMENTS: tuple[tuple[str, str], ...] = (
@@ -162,42 +164,35 @@ PUBLISHER_ROLES = frozenset({"publisher", "org_admin"})
 EDITOR_ROLES = frozenset({"drafter", "publisher", "org_admin"})
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str
-    roles: frozenset[str]
-    label: str
-    needs_comment: bool = False
-
-
-def _table(*transitions: Transition) -> dict[str, Transition]:
-    return {t.action: t for t in transitions}
-
-
 # 建议提案答复 and 政策问答: a draft is published by the agency's publisher; a published one may be withdrawn
-# (with a reason), edited and published again.
-RECORD_TRANSITIONS = _table(
-    Transition("publish", frozenset({DRAFT, WITHDRAWN}), PUBLISHED, PUBLISHER_ROLES, "发布"),
-    Transition("withdraw", frozenset({PUBLISHED}), WITHDRAWN, PUBLISHER_ROLES, "撤回", needs_comment=True),
+# (with a reason), edited and published again. The table type is the shared one (core.statemachine, ADR 0003).
+RECORD_TRANSITIONS: StateMachine[Transition] = StateMachine(
+    [
+        Transition("publish", frozenset({DRAFT, WITHDRAWN}), PUBLISHED, PUBLISHER_ROLES, "发布"),
+        Transition(
+            "withdraw", frozenset({PUBLISHED}), WITHDRAWN, PUBLISHER_ROLES, "撤回", needs_comment=True
+        ),
+    ]
 )
 RECORD_EDITABLE = frozenset({DRAFT, WITHDRAWN})
 
 # 办事指南: the record is a working copy; every publication (also of a published guide) makes a new version.
-GUIDE_TRANSITIONS = _table(
-    Transition("publish", frozenset({DRAFT, PUBLISHED, WITHDRAWN}), PUBLISHED, PUBLISHER_ROLES, "发布新版本"),
-    Transition("withdraw", frozenset({PUBLISHED}), WITHDRAWN, PUBLISHER_ROLES, "撤回", needs_comment=True),
+GUIDE_TRANSITIONS: StateMachine[Transition] = StateMachine(
+    [
+        Transition(
+            "publish", frozenset({DRAFT, PUBLISHED, WITHDRAWN}), PUBLISHED, PUBLISHER_ROLES, "发布新版本"
+        ),
+        Transition(
+            "withdraw", frozenset({PUBLISHED}), WITHDRAWN, PUBLISHER_ROLES, "撤回", needs_comment=True
+        ),
+    ]
 )
 GUIDE_EDITABLE = frozenset({DRAFT, PUBLISHED, WITHDRAWN})
 
 
-def transition_for(table: Mapping[str, Transition], action: str, state: str) -> Transition | None:
-    transition = table.get(action)
-    if transition is None or state not in transition.sources:
-        return None
-    return transition
+def transition_for(machine: StateMachine[Transition], action: str, state: str) -> Transition | None:
+    return machine.transition_for(action, state)
 
 
-def available_actions(table: Mapping[str, Transition], state: str, roles: set[str]) -> list[Transition]:
-    return [t for t in table.values() if state in t.sources and t.roles & roles]
+def available_actions(machine: StateMachine[Transition], state: str, roles: set[str]) -> list[Transition]:
+    return machine.available(state, roles)

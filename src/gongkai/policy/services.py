@@ -75,7 +75,7 @@ def _text(value: str | None, *, label: str, name: str, required: bool = True, ma
 
 
 def _transition(
-    table: dict[str, rules.Transition], *, actor: Any, obj: Any, action: str, comment: str
+    table: rules.StateMachine[rules.Transition], *, actor: Any, obj: Any, action: str, comment: str
 ) -> tuple[rules.Transition, str]:
     transition = rules.transition_for(table, action, obj.status)
     if transition is None:
@@ -195,36 +195,65 @@ def proposal_update(*, actor: Any, reply: ProposalReply, data: ProposalData) -> 
     return reply
 
 
+def _record_transition(
+    model: Any,
+    *,
+    actor: Any,
+    obj: Any,
+    action: str,
+    comment: str,
+    audit_prefix: str,
+    before_publish: Any = None,
+) -> Any:
+    """publish (draft/withdrawn → published) or withdraw (with a reason) a 建议提案答复 or 政策问答 (RECORD_TRANSITIONS):
+    the only code that changes their status. `before_publish(obj)` may refuse the publication."""
+    obj = model.objects.select_for_update(of=("self",)).select_related("org").get(pk=obj.pk)
+    transition, comment = _transition(
+        rules.RECORD_TRANSITIONS, actor=actor, obj=obj, action=action, comment=comment
+    )
+    before = obj.status
+    if action == "publish":
+        if before_publish is not None:
+            before_publish(obj)
+        obj.publisher = _user_or_none(actor)
+        obj.published_at = obj.published_at or timezone.now()
+        obj.withdrawn_reason = ""
+    else:
+        obj.withdrawn_reason = comment
+    obj.status = transition.target
+    obj.save()
+    audit_log(
+        actor=actor,
+        action=f"{audit_prefix}.{action}",
+        obj=obj,
+        org_code=obj.org.code,
+        from_state=before,
+        to_state=obj.status,
+        comment=comment,
+    )
+    return obj
+
+
+def _proposal_publishable(reply: ProposalReply) -> None:
+    # R-INT-3 is checked again: a record imported or edited elsewhere never goes out without its subject.
+    error = rules.proposal_title_error(reply.title, reply.subject)
+    if error:
+        raise ApplicationError("title_missing_subject", error, field="title")
+
+
 @transaction.atomic
 def proposal_transition(*, actor: Any, reply: ProposalReply, action: str, comment: str = "") -> ProposalReply:
     """The only way a reply's status changes: publish (draft/withdrawn → published), withdraw (with a reason)."""
-    reply = ProposalReply.objects.select_for_update(of=("self",)).select_related("org").get(pk=reply.pk)
-    transition, comment = _transition(
-        rules.RECORD_TRANSITIONS, actor=actor, obj=reply, action=action, comment=comment
-    )
-    before = reply.status
-    if action == "publish":
-        # R-INT-3 is checked again: a record imported or edited elsewhere never goes out without its subject.
-        error = rules.proposal_title_error(reply.title, reply.subject)
-        if error:
-            raise ApplicationError("title_missing_subject", error, field="title")
-        reply.publisher = _user_or_none(actor)
-        reply.published_at = reply.published_at or timezone.now()
-        reply.withdrawn_reason = ""
-    else:
-        reply.withdrawn_reason = comment
-    reply.status = transition.target
-    reply.save()
-    audit_log(
+    published: ProposalReply = _record_transition(
+        ProposalReply,
         actor=actor,
-        action=f"proposal.{action}",
         obj=reply,
-        org_code=reply.org.code,
-        from_state=before,
-        to_state=reply.status,
+        action=action,
         comment=comment,
+        audit_prefix="proposal",
+        before_publish=_proposal_publishable,
     )
-    return reply
+    return published
 
 
 # ---------------------------------------------------------------- 办事指南 (R-WEB-4)
@@ -577,26 +606,7 @@ def qa_citation_remove(*, actor: Any, citation: QACitation) -> None:
 
 @transaction.atomic
 def qa_transition(*, actor: Any, qa: PolicyQA, action: str, comment: str = "") -> PolicyQA:
-    qa = PolicyQA.objects.select_for_update(of=("self",)).select_related("org").get(pk=qa.pk)
-    transition, comment = _transition(
-        rules.RECORD_TRANSITIONS, actor=actor, obj=qa, action=action, comment=comment
+    published: PolicyQA = _record_transition(
+        PolicyQA, actor=actor, obj=qa, action=action, comment=comment, audit_prefix="qa"
     )
-    before = qa.status
-    if action == "publish":
-        qa.publisher = _user_or_none(actor)
-        qa.published_at = qa.published_at or timezone.now()
-        qa.withdrawn_reason = ""
-    else:
-        qa.withdrawn_reason = comment
-    qa.status = transition.target
-    qa.save()
-    audit_log(
-        actor=actor,
-        action=f"qa.{action}",
-        obj=qa,
-        org_code=qa.org.code,
-        from_state=before,
-        to_state=qa.status,
-        comment=comment,
-    )
-    return qa
+    return published

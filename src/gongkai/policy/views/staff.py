@@ -44,7 +44,7 @@ def _form_error(form: Any, exc: ApplicationError) -> int:
     return 403 if isinstance(exc, PermissionDenied) else 200
 
 
-def _actions(table: dict[str, rules.Transition], user: Any, obj: Any) -> list[rules.Transition]:
+def _actions(table: rules.StateMachine[rules.Transition], user: Any, obj: Any) -> list[rules.Transition]:
     return rules.available_actions(table, obj.status, services.roles_of(user, obj.org))
 
 
@@ -83,7 +83,7 @@ class RecordKind:
     transition: Callable[..., Any]
     data_of: Callable[[Any], Any]  # valid form → the services' typed data
     initial_of: Callable[[Any], dict[str, Any]]
-    table: dict[str, rules.Transition]
+    table: rules.StateMachine[rules.Transition]
     editable_states: frozenset[str]
     created_message: str
     saved_message: str
