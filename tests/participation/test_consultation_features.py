@@ -293,3 +293,31 @@ def test_staff_moderation_page(consultation, publisher, client):
     anon = Client()
     assert anon.post(url, {f"m{comment.pk}-action": "publish"}).status_code == 302  # to the login page
     assert Comment.objects.get().moderation == "withheld"
+
+
+@pytest.mark.django_db
+def test_staff_opening_form_with_questions(agency, publisher):
+    staff = Client()
+    assert staff.login(username=publisher.username, password=PASSWORD)
+    today = timezone.localdate()
+    form = {
+        "org": agency.org.code,
+        "title": "草案",
+        "draft_text": DRAFT,
+        "explanation": "说明",
+        "opens_on": today.isoformat(),
+        "closes_on": (today + timedelta(days=29)).isoformat(),
+        "questions": "* 您是否养犬？ | 是 | 否\n[多选] 您关心哪些方面？｜登记｜遛狗时间\n\n其他建议",
+    }
+    url = reverse("participation_staff:consultations")
+    bad = staff.post(url, {**form, "questions": "选哪个？ | 唯一"})
+    assert bad.status_code == 400 and "至少需要两个选项" in bad.content.decode()
+    assert "选哪个？ | 唯一" in bad.content.decode()  # kept
+    assert staff.post(url, form).status_code == 302
+    c = selectors.consultations_public().get()
+    got = [(q.position, q.text, q.kind, q.choices, q.required) for q in c.questions.all()]
+    assert got == [
+        (1, "您是否养犬？", "single", ["是", "否"], True),
+        (2, "您关心哪些方面？", "multiple", ["登记", "遛狗时间"], False),
+        (3, "其他建议", "text", [], False),
+    ]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from io import BytesIO
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from gongkai.participation import services
 from gongkai.participation.models import Message
@@ -147,15 +149,28 @@ def test_every_public_page_hides_the_writers_personal_data(agency, other, client
         reverse("participation:write_choose"),
         reverse("participation:write", args=[agency.org.code]),
         reverse("participation:track"),
+        reverse("participation:figures") + "?year=2025",
+        reverse("participation:figures_xlsx", args=[2025]),
+        "/open311/v2/requests.json?start_date=2025-01-01&end_date=2025-12-31",
+        "/open311/v2/requests.xml?start_date=2025-01-01&end_date=2025-12-31",
+        f"/open311/v2/requests/{m.tracking_no}.json",
+        f"/open311/v2/requests/{m.tracking_no}.xml",
     ]
-    pages = []
+    pages, data = [], []
     for url in urls:
         r = client.get(url)
         assert r.status_code == 200, url
-        pages.append(r.content.decode())
+        if url.endswith(".xlsx"):
+            wb = load_workbook(BytesIO(r.content))
+            data.append(" ".join(str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row))
+        elif "html" in r["Content-Type"]:
+            pages.append(r.content.decode())
+        else:  # JSON and XML carry the text as data (not markup)
+            data.append(r.content.decode())
     joined = "\n".join(pages)
     for value in WRITER.values():
-        assert value not in joined
+        assert value not in joined and value not in "\n".join(data)
+    assert "举报某事" not in "\n".join(data)
     assert "路灯坏了" in joined and "<script>alert(1)</script>" not in joined and "&lt;script&gt;" in joined
     assert "<img src=x" not in joined
     # A 举报 is never public, even with consent.
