@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from gongkai.opendata import services
+from gongkai.opendata import services, usage
 from gongkai.opendata.models import Dataset
 from gongkai.orgs.models import Organization, Role, User
 from tests.factories import make_org, make_user
@@ -23,6 +23,8 @@ class DataAgency:
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.GONGKAI_BASE_URL = "http://testserver"
+    settings.GONGKAI_OPENDATA_USAGE_FLUSH_SECONDS = 0  # counts written at once (tests/opendata/test_usage.py)
+    usage._pending.clear()
 
 
 @pytest.fixture

@@ -83,7 +83,15 @@ def test_staff_request_and_usage_pages(client, agency, other):
     assert usage[0]["downloads"] == 3 and usage[0]["resources"] == 1
     by_org = selectors.usage_by_org(selectors.datasets_for_staff(agency.publisher))
     assert by_org == [
-        {"org__code": agency.org.code, "org__name": "数据局", "datasets": 1, "published": 1, "downloads": 3}
+        {
+            "org__code": agency.org.code,
+            "org__name": "数据局",
+            "datasets": 1,
+            "published": 1,
+            "views": 0,
+            "downloads": 3,
+            "api": 0,
+        }
     ]
     page = client.get("/staff/opendata/usage/")
     assert page.status_code == 200 and "公交线路" in page.content.decode()

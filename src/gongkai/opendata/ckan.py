@@ -24,7 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from gongkai.core.errors import ApplicationError, PermissionDenied
 from gongkai.core.ratelimit import over_limit
 from gongkai.core.throttle import client_address
-from gongkai.opendata import conf, rules, selectors, services
+from gongkai.opendata import conf, rules, selectors, services, usage
 from gongkai.opendata.models import Dataset, DatastoreTable, Resource
 from gongkai.orgs.models import Organization
 
@@ -818,4 +818,27 @@ def action(request: HttpRequest, action: str) -> JsonResponse:
     except CkanError as exc:
         error = {"__type": exc.type, "message": exc.message, **exc.extra}
         return _envelope(request, action, {"success": False, "error": error}, exc.status)
+    _count_call(action, result)
     return _envelope(request, action, {"success": True, "result": result}, 200)
+
+
+DATASET_ACTIONS = frozenset({"package_show", "package_create", "package_update", "package_patch"})
+RESOURCE_ACTIONS = frozenset({"resource_show", "resource_create", "resource_update"})
+
+
+def _count_call(action: str, result: Any) -> None:
+    """Count a successful call: for its dataset (package_*), its resource (resource_*, datastore_search), or —
+    searches, lists, status — for the platform."""
+    dataset_id = resource_id = None
+    if isinstance(result, dict):
+        if action in DATASET_ACTIONS:
+            dataset_id = _int_or_none(result.get("id"))
+        elif action in RESOURCE_ACTIONS:
+            resource_id, dataset_id = _int_or_none(result.get("id")), _int_or_none(result.get("package_id"))
+        elif action == "datastore_search":
+            resource_id = _int_or_none(result.get("resource_id"))
+    services.usage_count(usage.API, dataset_id=dataset_id, resource_id=resource_id)
+
+
+def _int_or_none(value: Any) -> int | None:
+    return int(value) if isinstance(value, str | int) and str(value).isdigit() else None

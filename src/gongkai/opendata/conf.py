@@ -33,5 +33,10 @@ def parse_per_tick() -> int:
     return int(getattr(settings, "GONGKAI_OPENDATA_PARSE_PER_TICK", 5))
 
 
+def usage_flush_seconds() -> float:
+    """How long view/download/API counts may wait in a process before they are written (opendata/usage.py)."""
+    return float(getattr(settings, "GONGKAI_OPENDATA_USAGE_FLUSH_SECONDS", 30))
+
+
 def api_rate_per_minute() -> int:
     return int(getattr(settings, "GONGKAI_OPENDATA_API_RATE", 600))

@@ -158,6 +158,27 @@ class DatastoreRow(models.Model):
         constraints = [models.UniqueConstraint(fields=["table", "rownum"], name="uniq_datastore_row")]
 
 
+class UsageDay(models.Model):
+    """Views, downloads or API calls of one day, for a dataset, a resource of it, or (API calls such as searches)
+    neither. Written in batches by `services.usage_flush` (opendata/usage.py); the statistics sum these rows."""
+
+    class Kind(models.TextChoices):
+        VIEW = "view", "浏览"
+        DOWNLOAD = "download", "下载"
+        API = "api", "API 调用"
+
+    day = models.DateField("日期")
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    dataset = models.ForeignKey(Dataset, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    resource = models.ForeignKey(Resource, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveBigIntegerField("次数", default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "kind", "dataset", "resource"])]
+        verbose_name = "使用统计"
+        verbose_name_plural = "使用统计"
+
+
 class ApiToken(models.Model):
     """An API token: only its SHA-256 is stored; the token itself is shown once."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections import Counter
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,13 +13,13 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from gongkai.core.audit import audit_log
 from gongkai.core.errors import ApplicationError, PermissionDenied
 from gongkai.core.uploads import sniff
-from gongkai.opendata import conf, rules, tables
+from gongkai.opendata import conf, rules, tables, usage
 from gongkai.opendata.models import (
     AccessApplication,
     ApiToken,
@@ -28,6 +29,7 @@ from gongkai.opendata.models import (
     DatastoreTable,
     Resource,
     Tag,
+    UsageDay,
 )
 from gongkai.orgs.models import Membership, Organization, Role, User
 from gongkai.orgs.selectors import is_platform_admin
@@ -505,8 +507,49 @@ def resource_update(
 
 
 def resource_download_count(*, resource: Resource) -> None:
-    """Count one download. A counter, not a decision: deliberately no audit entry (it would flood the log)."""
-    Resource.objects.filter(pk=resource.pk).update(download_count=F("download_count") + 1)
+    """Count one download (buffered, opendata/usage.py; `Resource.download_count` follows at the flush)."""
+    usage.record(usage.DOWNLOAD, dataset_id=resource.dataset_id, resource_id=resource.pk)
+
+
+def usage_count(kind: str, *, dataset_id: int | None = None, resource_id: int | None = None) -> None:
+    """Count one page view or API call (buffered, opendata/usage.py)."""
+    usage.record(kind, dataset_id=dataset_id, resource_id=resource_id)
+
+
+@transaction.atomic
+def usage_flush(batch: dict[usage.Key, int]) -> None:
+    """Add buffered counts to the day rows (one UPDATE … count + n per key, an INSERT for a new key) and downloads
+    to `Resource.download_count`. Counters, not decisions: deliberately no audit entry (it would flood the log).
+    A resource counted without its dataset gets it here; a deleted dataset or resource is skipped."""
+    resource_ids = {k[3] for k in batch if k[3] is not None}
+    dataset_of = dict(Resource.objects.filter(pk__in=resource_ids).values_list("pk", "dataset_id"))
+    datasets = set(
+        Dataset.objects.filter(
+            pk__in={k[2] for k in batch if k[2] is not None} | set(dataset_of.values())
+        ).values_list("pk", flat=True)
+    )
+    downloads: Counter[int] = Counter()
+    for (day, kind, dataset_id, resource_id), n in batch.items():
+        if resource_id is not None:
+            if resource_id not in dataset_of:
+                continue
+            dataset_id = dataset_of[resource_id]
+        if dataset_id is not None and dataset_id not in datasets:
+            continue
+        rows = UsageDay.objects.filter(
+            Q(dataset_id=dataset_id) if dataset_id is not None else Q(dataset__isnull=True),
+            Q(resource_id=resource_id) if resource_id is not None else Q(resource__isnull=True),
+            day=day,
+            kind=kind,
+        )
+        if not rows.update(count=F("count") + n):
+            UsageDay.objects.create(
+                day=day, kind=kind, dataset_id=dataset_id, resource_id=resource_id, count=n
+            )
+        if kind == usage.DOWNLOAD and resource_id is not None:
+            downloads[resource_id] += n
+    for resource_id, n in downloads.items():
+        Resource.objects.filter(pk=resource_id).update(download_count=F("download_count") + n)
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("requests/", staff.data_requests, name="requests"),
     path("requests/<int:pk>/reply/", staff.data_request_reply, name="request_reply"),
     path("usage/", staff.usage, name="usage"),
+    path("usage.xlsx", staff.usage_export, name="usage_export"),
     path("tokens/", staff.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", staff.token_revoke, name="token_revoke"),
 ]

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gongkai.core.errors import ApplicationError
 from gongkai.core.ratelimit import over_limit
 from gongkai.core.throttle import client_address
-from gongkai.opendata import ckan, conf, dcat, rules, selectors, services
+from gongkai.opendata import ckan, conf, dcat, rules, selectors, services, usage
 from gongkai.opendata.models import Dataset, DatastoreTable, Resource
 
 PAGE_SIZE = 20
@@ -112,6 +112,7 @@ def api_docs(request: HttpRequest) -> HttpResponse:
 def dataset_page(request: HttpRequest, name: str) -> HttpResponse:
     dataset = selectors.dataset_public(name)
     resources = list(selectors.resources_of(dataset))
+    services.usage_count(usage.VIEW, dataset_id=dataset.pk)
     application = selectors.approved_application(dataset, _granted(request))
     tokens = selectors.download_links(application, resources)
     for resource in resources:
@@ -265,6 +266,7 @@ def preview(request: HttpRequest, name: str, pk: int) -> HttpResponse:
         page_no = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page_no = 1
+    services.usage_count(usage.VIEW, dataset_id=resource.dataset_id, resource_id=resource.pk)
     rows = None
     if table.is_ready:
         rows = selectors.datastore_rows(
@@ -324,6 +326,7 @@ def table_download(request: HttpRequest, name: str, pk: int, fmt: str) -> HttpRe
         return _conditional_refusal(request, resource.dataset)
     if not table.is_ready:
         raise Http404("该表格尚未解析完成或未能解析。")
+    services.resource_download_count(resource=resource)
     if fmt == "csv":
         response: HttpResponseBase = StreamingHttpResponse(
             _csv_lines(table), content_type="text/csv; charset=utf-8"
