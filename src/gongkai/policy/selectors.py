@@ -43,43 +43,43 @@ def get_org_for_staff(user: Any, code: str) -> Organization:
     return org
 
 
-def get_proposal_for_staff(user: Any, pk: int) -> ProposalReply:
-    reply = ProposalReply.objects.select_related("org", "drafter", "publisher").filter(pk=pk).first()
-    if reply is None:
+def _one_for_staff(user: Any, qs: QuerySet[Any], pk: int, org_id_of: Any) -> Any:
+    """The object `pk` of `qs` when it belongs to one of the user's agencies; otherwise a 404 (never a 403)."""
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
         raise Http404
-    _check_org(user, reply.org_id)
+    _check_org(user, org_id_of(obj))
+    return obj
+
+
+def get_proposal_for_staff(user: Any, pk: int) -> ProposalReply:
+    qs = ProposalReply.objects.select_related("org", "drafter", "publisher")
+    reply: ProposalReply = _one_for_staff(user, qs, pk, lambda r: r.org_id)
     return reply
 
 
 def get_guide_for_staff(user: Any, pk: int) -> ServiceGuide:
-    guide = ServiceGuide.objects.select_related("org").filter(pk=pk).first()
-    if guide is None:
-        raise Http404
-    _check_org(user, guide.org_id)
+    guide: ServiceGuide = _one_for_staff(
+        user, ServiceGuide.objects.select_related("org"), pk, lambda g: g.org_id
+    )
     return guide
 
 
 def get_power_entry_for_staff(user: Any, pk: int) -> PowerEntry:
-    entry = PowerEntry.objects.select_related("version", "version__org", "responsible").filter(pk=pk).first()
-    if entry is None:
-        raise Http404
-    _check_org(user, entry.version.org_id)
+    qs = PowerEntry.objects.select_related("version", "version__org", "responsible")
+    entry: PowerEntry = _one_for_staff(user, qs, pk, lambda e: e.version.org_id)
     return entry
 
 
 def get_qa_for_staff(user: Any, pk: int) -> PolicyQA:
-    qa = PolicyQA.objects.select_related("org", "drafter", "publisher").filter(pk=pk).first()
-    if qa is None:
-        raise Http404
-    _check_org(user, qa.org_id)
+    qs = PolicyQA.objects.select_related("org", "drafter", "publisher")
+    qa: PolicyQA = _one_for_staff(user, qs, pk, lambda q: q.org_id)
     return qa
 
 
 def get_citation_for_staff(user: Any, pk: int) -> QACitation:
-    citation = QACitation.objects.select_related("qa", "qa__org", "item").filter(pk=pk).first()
-    if citation is None:
-        raise Http404
-    _check_org(user, citation.qa.org_id)
+    qs = QACitation.objects.select_related("qa", "qa__org", "item")
+    citation: QACitation = _one_for_staff(user, qs, pk, lambda c: c.qa.org_id)
     return citation
 
 
