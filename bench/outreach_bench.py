@@ -5,9 +5,10 @@
 
 Builds (once; a second run reuses the data set) one survey of 10 questions (6 single choice with 5 options, 2
 multiple choice with 6 options, 2 text questions answered by one person in five) answered N times, and M cases with
-three responses and two promises each. Then times `selectors.survey_results` (public, and staff with the texts), the
-public survey page (results after closing, with the chart options) and the R-INT-4 evaluation of the whole ledger
-(`cases_needing_attention` for a platform admin), and prints one line per measure (median and max of 7 runs).
+three responses and two promises each (four in five kept). Then times `selectors.survey_results` (public, and staff with the texts), the
+public survey page (results after closing, with the chart options), the R-INT-4 evaluation of the whole ledger
+(`case_rows`) and the staff attention lists of a platform admin (`cases_needing_attention`), and prints one line per
+measure (median and max of 7 runs).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -146,14 +147,21 @@ def build(sheets: int, cases: int, rng: random.Random) -> Survey:
             for _ in range(3)
         )
         CasePromise.objects.bulk_create(
-            CasePromise(
-                case=c, text="承诺", due_on=c.first_seen_at.date() + timedelta(days=rng.randint(1, 60))
-            )
+            _promise(c, c.first_seen_at.date() + timedelta(days=rng.randint(1, 60)), kept=rng.random() < 0.8)
             for c in new
             for _ in range(2)
         )
     print(f"data: {sheets} sheets, {cases} cases ready in {time.monotonic() - started:.1f} s", flush=True)
     return survey
+
+
+def _promise(case: OpinionCase, due_on: date, *, kept: bool) -> CasePromise:
+    """Four promises in five were kept on their due date; the rest are still pending."""
+    if kept and due_on <= timezone.localdate():
+        return CasePromise(
+            case=case, text="承诺", due_on=due_on, outcome=rules.KEPT, settled_on=due_on, settlement="已兑现"
+        )
+    return CasePromise(case=case, text="承诺", due_on=due_on)
 
 
 def timed(label: str, fn: Callable[[], object], runs: int = 7) -> None:
@@ -184,7 +192,13 @@ def main() -> None:
         "public survey page (results, charts, tables)",
         lambda: client.get(f"/surveys/{survey.pk}/", HTTP_HOST="127.0.0.1"),
     )
-    timed(f"R-INT-4 ledger evaluation ({args.cases} cases)", lambda: selectors.cases_needing_attention(admin))
+    timed(
+        f"R-INT-4 whole ledger evaluated ({args.cases} cases)",
+        lambda: selectors.case_rows(OpinionCase.objects.all()),
+    )
+    timed(
+        "staff attention lists (90 days + overdue promises)", lambda: selectors.cases_needing_attention(admin)
+    )
 
 
 if __name__ == "__main__":

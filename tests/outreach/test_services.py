@@ -36,7 +36,7 @@ def test_r_int_4_ledger_flags_a_late_statement_and_a_missing_press_conference(ag
         at=case.first_seen_at + timedelta(hours=6),
         summary="发布情况通报",
     )
-    row = selectors.case_row(selectors._with_parts(type(case).objects.filter(pk=case.pk)).get())
+    row = selectors.case_row(case)
     states = {c.key: c.state for c in row.checks}
     assert states == {rules.AUTHORITATIVE: rules.LATE, rules.PRESS: rules.OVERDUE}
     assert [late for _r, late in row.responses] == [True]
@@ -326,3 +326,17 @@ def test_survey_definition_errors_reach_the_form_field(agency):
             ),
         )
     assert info.value.code == "bad_period"
+
+
+def test_attention_lists_look_back_90_days_for_targets_and_forever_for_promises(agency):
+    old = make_case(agency, level=rules.GENERAL, hours_ago=24 * 120, title="四个月前的舆情")
+    owing = make_case(agency, level=rules.GENERAL, hours_ago=24 * 200, title="承诺未兑现的旧舆情")
+    services.promise_add(
+        actor=agency.publisher, case=owing, text="公布结果", due_on=timezone.localdate() - timedelta(days=100)
+    )
+    recent = make_case(agency, level=rules.GENERAL, hours_ago=24 * 10, title="近期未回应")
+    missed, overdue = selectors.cases_needing_attention(agency.publisher)
+    assert [r.case for r in missed] == [recent]
+    assert [row.case for row, _p in overdue] == [owing]
+    # The public ledger still shows the old case as unanswered.
+    assert [c.state for c in selectors.case_row(old).checks] == [rules.OVERDUE]

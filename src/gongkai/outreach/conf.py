@@ -35,3 +35,8 @@ def survey_answers_per_address() -> int:
 
 def question_max() -> int:
     return int(getattr(settings, "GONGKAI_INTERVIEW_QUESTION_MAX", 1000))
+
+
+def attention_days() -> int:
+    """How far back the staff list of cases that missed an R-INT-4 target looks (overdue promises: any age)."""
+    return int(getattr(settings, "GONGKAI_OPINION_ATTENTION_DAYS", 90))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from gongkai.core.outbox import outbox_already, outbox_enqueue
@@ -35,10 +34,7 @@ def remind_opinion_targets(*, now: datetime | None = None) -> int:
     response, and once per promise when its due date has passed unsettled. Returns the number of mails queued."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    cases = OpinionCase.objects.filter(
-        Q(first_seen_at__gte=now - TARGET_LOOKBACK)
-        | Q(promises__outcome=rules.PENDING, promises__due_on__lt=today)
-    ).distinct()
+    cases = selectors.recent_or_owing(OpinionCase.objects.all(), since=now - TARGET_LOOKBACK, today=today)
     queued = 0
     for row in selectors.case_rows(cases, now=now, today=today):
         case = row.case

@@ -255,3 +255,10 @@ class SurveyAnswer(models.Model):
         SurveyOption, null=True, blank=True, on_delete=models.CASCADE, related_name="answers"
     )
     text = models.TextField(blank=True)
+
+    class Meta:
+        # The results are two grouped scans of these (selectors.survey_results).
+        indexes = [
+            models.Index(fields=["question", "option"], name="outreach_answer_q_opt"),
+            models.Index(fields=["question", "response"], name="outreach_answer_q_resp"),
+        ]

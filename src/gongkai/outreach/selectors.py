@@ -7,10 +7,10 @@ org admins of its agency and platform admins; anyone else gets a 404. Public rea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -81,39 +81,61 @@ class CaseRow:
         return [p for p in self.promises if p.state == "overdue"]
 
 
-def _with_parts(qs: QuerySet[OpinionCase]) -> QuerySet[OpinionCase]:
-    return qs.select_related("org").prefetch_related(
-        Prefetch("responses", queryset=CaseResponse.objects.order_by("at", "id")),
-        Prefetch("promises", queryset=CasePromise.objects.order_by("due_on", "id")),
-    )
-
-
-def case_row(case: OpinionCase, *, now: datetime | None = None, today: date | None = None) -> CaseRow:
-    """The case with R-INT-4's targets evaluated against its responses (late responses flagged) and the state of
-    each promise. Uses the prefetched responses and promises when present."""
-    now = now or timezone.now()
-    today = today or timezone.localdate()
-    responses = list(case.responses.all())
+def _build_row(
+    case: OpinionCase,
+    responses: list[CaseResponse],
+    promises: list[CasePromise],
+    *,
+    now: datetime,
+    today: date,
+    targets: rules.Targets,
+) -> CaseRow:
     checks = rules.case_targets(
         level=case.level,
         first_seen_at=case.first_seen_at,
         responses=[r.as_rule() for r in responses],
         now=now,
-        targets=conf.targets(),
+        targets=targets,
     )
     late = rules.late_responses(checks)
     return CaseRow(
         case=case,
         checks=checks,
         responses=[(r, r.at in late) for r in responses],
-        promises=[PromiseRow(p, p.state(today)) for p in case.promises.all()],
+        promises=[PromiseRow(p, p.state(today)) for p in promises],
     )
+
+
+_CHUNK = 2000
 
 
 def case_rows(
     qs: QuerySet[OpinionCase], *, now: datetime | None = None, today: date | None = None
 ) -> list[CaseRow]:
-    return [case_row(c, now=now, today=today) for c in _with_parts(qs)]
+    """Each case with R-INT-4's targets evaluated against its responses (late responses flagged) and the state of
+    each promise. Three queries per 2,000 cases (responses and promises grouped here: Django's
+    prefetch machinery costs more than the evaluation at a few thousand cases, see docs/performance.md)."""
+    now = now or timezone.now()
+    today = today or timezone.localdate()
+    cases = list(qs.select_related("org"))
+    ids = [c.pk for c in cases]
+    responses: dict[int, list[CaseResponse]] = {}
+    promises: dict[int, list[CasePromise]] = {}
+    for start in range(0, len(ids), _CHUNK):  # bounded IN lists (SQLite's parameter limit)
+        chunk = ids[start : start + _CHUNK]
+        for r in CaseResponse.objects.filter(case_id__in=chunk).order_by("at", "id"):
+            responses.setdefault(r.case_id, []).append(r)
+        for p in CasePromise.objects.filter(case_id__in=chunk).order_by("due_on", "id"):
+            promises.setdefault(p.case_id, []).append(p)
+    targets = conf.targets()
+    return [
+        _build_row(c, responses.get(c.pk, []), promises.get(c.pk, []), now=now, today=today, targets=targets)
+        for c in cases
+    ]
+
+
+def case_row(case: OpinionCase, *, now: datetime | None = None, today: date | None = None) -> CaseRow:
+    return case_rows(OpinionCase.objects.filter(pk=case.pk), now=now, today=today)[0]
 
 
 def cases_for_staff(user: Any, *, org: Organization | None = None) -> QuerySet[OpinionCase]:
@@ -121,20 +143,31 @@ def cases_for_staff(user: Any, *, org: Organization | None = None) -> QuerySet[O
     return qs.filter(org=org) if org is not None else qs
 
 
+def recent_or_owing(qs: QuerySet[OpinionCase], *, since: datetime, today: date) -> QuerySet[OpinionCase]:
+    """Cases first seen since `since`, and older cases that still owe an overdue promise."""
+    return qs.filter(
+        Q(first_seen_at__gte=since) | Q(promises__outcome=rules.PENDING, promises__due_on__lt=today)
+    ).distinct()
+
+
 def cases_needing_attention(
     user: Any, *, now: datetime | None = None, today: date | None = None
 ) -> tuple[list[CaseRow], list[tuple[CaseRow, PromiseRow]]]:
-    """The staff lists: cases that missed an R-INT-4 target (late or still overdue), and overdue promises."""
-    rows = case_rows(cases_for_staff(user), now=now, today=today)
+    """The staff lists: cases first seen within GONGKAI_OPINION_ATTENTION_DAYS (default 90) that missed an R-INT-4
+    target (late or still overdue), and every overdue promise whatever the case's age. The full ledger keeps every
+    late response flagged."""
+    now = now or timezone.now()
+    today = today or timezone.localdate()
+    since = now - timedelta(days=conf.attention_days())
+    rows = case_rows(recent_or_owing(cases_for_staff(user), since=since, today=today), now=now, today=today)
     return (
-        [r for r in rows if r.missed],
+        [r for r in rows if r.missed and r.case.first_seen_at >= since],
         [(r, p) for r in rows for p in r.overdue_promises],
     )
 
 
 def staff_case(user: Any, pk: int) -> CaseRow:
-    case = get_for_staff(OpinionCase, user, pk)
-    return case_row(_with_parts(OpinionCase.objects.filter(pk=case.pk)).get())
+    return case_row(get_for_staff(OpinionCase, user, pk))
 
 
 def public_cases() -> QuerySet[OpinionCase]:
@@ -142,10 +175,10 @@ def public_cases() -> QuerySet[OpinionCase]:
 
 
 def get_public_case(pk: int) -> CaseRow:
-    case = _with_parts(public_cases().filter(pk=pk)).first()
-    if case is None:
+    rows = case_rows(public_cases().filter(pk=pk))
+    if not rows:
         raise Http404
-    return case_row(case)
+    return rows[0]
 
 
 # ---------------------------------------------------------------- 在线访谈
@@ -236,25 +269,37 @@ def _bar_option(labels: list[str], counts: list[int]) -> dict[str, Any]:
 
 def survey_results(survey: Survey, *, with_texts: bool = False) -> tuple[int, list[QuestionResult]]:
     """(number of answer sheets, results per question): counts and percentages per option (of the people who
-    answered the question), the ECharts option, and — for staff only — the text answers. Three queries."""
+    answered the question), the ECharts option, and — for staff only — the text answers. At most six queries, two
+    of them grouped scans of the (question, option) and (question, response) indexes."""
     total = survey.responses.count()
     questions = survey_questions(survey)
-    option_counts = dict(
-        SurveyAnswer.objects.filter(question__survey=survey, option__isnull=False)
-        .values_list("option_id")
+    ids = [q.pk for q in questions]
+    option_counts: dict[int, int] = {}
+    respondents: dict[int, int] = {}
+    # One row per (question, option) — option None for text answers; a single-choice or text question has one row
+    # per answer sheet, so its respondents are the sum. Multiple choice counts distinct sheets.
+    for qid, oid, n in (
+        SurveyAnswer.objects.filter(question_id__in=ids)
+        .values_list("question_id", "option_id")
         .annotate(n=Count("id"))
-        .values_list("option_id", "n")
-    )
-    respondents = dict(
-        SurveyAnswer.objects.filter(question__survey=survey)
-        .values_list("question_id")
-        .annotate(n=Count("response_id", distinct=True))
-        .values_list("question_id", "n")
-    )
+        .order_by()
+    ):
+        if oid is not None:
+            option_counts[oid] = n
+        respondents[qid] = respondents.get(qid, 0) + n
+    multiple = [q.pk for q in questions if q.kind == rules.MULTIPLE]
+    if multiple:
+        respondents.update(
+            SurveyAnswer.objects.filter(question_id__in=multiple)
+            .values_list("question_id")
+            .annotate(n=Count("response_id", distinct=True))
+            .values_list("question_id", "n")
+            .order_by()
+        )
     texts: dict[int, list[str]] = {}
     if with_texts:
         for qid, text in (
-            SurveyAnswer.objects.filter(question__survey=survey, option__isnull=True)
+            SurveyAnswer.objects.filter(question_id__in=ids, option__isnull=True)
             .order_by("id")
             .values_list("question_id", "text")
         ):
