@@ -440,13 +440,14 @@ POWER_LIST = {
 }
 POLICY_QA = {
     "type": "object",
-    "required": ["id", "external_id", "org", "title", "question", "published_at", "url"],
+    "required": ["id", "external_id", "org", "title", "question", "cites_invalid", "published_at", "url"],
     "properties": {
         "id": {"type": "integer"},
         "external_id": {"type": "string"},
         "org": ORG_REF,
         "title": {"type": "string"},
         "question": {"type": "string"},
+        "cites_invalid": {"type": "boolean"},
         "published_at": NULLABLE_DATETIME,
         "url": {"type": "string"},
         "answer": {"type": "string"},

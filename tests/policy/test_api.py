@@ -206,6 +206,8 @@ def test_qa_with_citations_and_current_validity(client, agency, other):
 
     body = get(client, "/api/v1/policy-qa", "/api/v1/policy-qa")
     assert [r["title"] for r in body["results"]] == [qa.title]
+    assert body["results"][0]["cites_invalid"] is False
+    assert "所引文件已失效" not in client.get("/policy-qa/").content.decode()
     detail = get(client, f"/api/v1/policy-qa/{qa.pk}", "/api/v1/policy-qa/{id}")
     [citation] = detail["citations"]
     assert (
@@ -219,6 +221,10 @@ def test_qa_with_citations_and_current_validity(client, agency, other):
     [citation] = get(client, f"/api/v1/policy-qa/{qa.pk}", "/api/v1/policy-qa/{id}")["citations"]
     assert citation["validity"] == "repealed" and "本答复可能已不适用" in citation["warning"]
     assert citation["replaced_by"]["url"].endswith(f"/items/{new.pk}/")
+    # Lists flag the answer too (API and page), without opening it.
+    [row] = get(client, "/api/v1/policy-qa", "/api/v1/policy-qa")["results"]
+    assert row["cites_invalid"] is True
+    assert "所引文件已失效、未生效或不再公开" in client.get("/policy-qa/").content.decode()
 
     get(client, f"/api/v1/policy-qa/{unpublished.pk}", "/api/v1/policy-qa/{id}", status=404)
     assert get(client, "/api/v1/policy-qa?q=灵活就业", "/api/v1/policy-qa")["count"] == 1

@@ -316,6 +316,8 @@ def qa_json(request: HttpRequest, qa: PolicyQA, *, full: bool = False) -> dict[s
         "org": _org_ref(qa.org),
         "title": qa.title,
         "question": mask_text(qa.question),
+        # Whether a cited document is no longer 有效 today (or no longer public): the answer may not apply.
+        "cites_invalid": bool(getattr(qa, "cites_invalid", False)),
         "published_at": _when(qa.published_at),
         "url": request.build_absolute_uri(f"/policy-qa/{qa.pk}/"),
     }

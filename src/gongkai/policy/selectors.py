@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import ExtractYear
 from django.http import Http404
@@ -254,7 +254,15 @@ def power_orgs_public() -> QuerySet[Organization]:
 def qas_public(q: str = "", org: Organization | None = None) -> QuerySet[PolicyQA]:
     """Published answers; `q` is a plain substring filter on title, question and answer (the search engine
     integration comes later)."""
-    qs = PolicyQA.objects.filter(status=rules.PUBLISHED).select_related("org")
+    qs = (
+        PolicyQA.objects.filter(status=rules.PUBLISHED)
+        .select_related("org")
+        .annotate(
+            cites_invalid=Exists(
+                QACitation.objects.filter(qa=OuterRef("pk"), item__in=_items_not_valid_now())
+            )
+        )
+    )
     q = (q or "").strip()
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(question__icontains=q) | Q(answer__icontains=q))
@@ -268,6 +276,14 @@ def qa_public(pk: int) -> PolicyQA:
     if qa is None:
         raise Http404
     return qa
+
+
+def _items_not_valid_now() -> QuerySet[InfoItem, Any]:
+    """The documents an answer should no longer rely on today: not 有效 (by date too) or no longer public."""
+    valid_now = publishing_selectors.effective_validity_q(InfoItem.Validity.VALID)
+    return InfoItem.objects.exclude(
+        valid_now & Q(status=InfoItem.Status.PUBLISHED, disclosure=InfoItem.Disclosure.PROACTIVE)
+    ).values("pk")
 
 
 @dataclass
@@ -321,13 +337,9 @@ def qa_citations(qa: PolicyQA) -> list[CitationView]:
 
 def qas_citing_invalid(user: Any) -> list[tuple[PolicyQA, list[CitationView]]]:
     """Answers of the user's agencies that cite a document no longer valid today (or no longer public)."""
-    valid_now = publishing_selectors.effective_validity_q(InfoItem.Validity.VALID)
-    stale_items = InfoItem.objects.exclude(
-        valid_now & Q(status=InfoItem.Status.PUBLISHED, disclosure=InfoItem.Disclosure.PROACTIVE)
-    ).values("pk")
     qas = (
         qas_for_staff(user)
-        .filter(citations__item__in=stale_items)
+        .filter(citations__item__in=_items_not_valid_now())
         .exclude(status=rules.WITHDRAWN)
         .distinct()
         .order_by("-published_at", "-id")
