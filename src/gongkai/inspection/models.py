@@ -357,3 +357,16 @@ class TaskEvidence(models.Model):
 
     class Meta:
         ordering = ["unit", "id"]
+
+
+class AttachmentText(models.Model):
+    """What `inspection.attachment_text.extract` read from an attachment's file, kept while its SHA-256 holds."""
+
+    attachment = models.OneToOneField(
+        "publishing.Attachment", on_delete=models.CASCADE, related_name="inspection_text"
+    )
+    sha256 = models.CharField(max_length=64)
+    state = models.CharField(max_length=12)
+    reason = models.CharField(max_length=100, blank=True)
+    text = models.TextField(blank=True)
+    extracted_at = models.DateTimeField(auto_now=True)

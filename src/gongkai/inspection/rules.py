@@ -26,6 +26,9 @@ CALENDAR_MISSING = "calendar_missing"
 MISSING_GUIDE_ELEMENT = "missing_guide_element"  # R-WEB-4 (policy app's 办事指南)
 UNANSWERED_MESSAGE = "unanswered_message"  # R-INT-2 / R-WEB-1 veto (participation app)
 STALE_DATASET = "stale_dataset"  # opendata app
+ATTACHMENT_UNREADABLE = (
+    "attachment_unreadable"  # a published attachment that cannot be opened (not checkable)
+)
 
 RULE_IDS = {
     STALE_COLUMN: "R-WEB-1",
@@ -40,6 +43,7 @@ RULE_IDS = {
     MISSING_GUIDE_ELEMENT: "R-WEB-4",
     UNANSWERED_MESSAGE: "R-INT-2",
     STALE_DATASET: "R-WEB-3",
+    ATTACHMENT_UNREADABLE: "R-WEB-1",
 }
 
 CODE_LABELS = {
@@ -55,6 +59,7 @@ CODE_LABELS = {
     MISSING_GUIDE_ELEMENT: "办事指南要素缺失",
     UNANSWERED_MESSAGE: "留言超期未答复",
     STALE_DATASET: "数据集未更新",
+    ATTACHMENT_UNREADABLE: "附件无法打开",
 }
 
 # ---------------------------------------------------------------- R-WEB-1: staleness

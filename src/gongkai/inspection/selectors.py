@@ -27,8 +27,10 @@ from gongkai.core import pii
 from gongkai.core.errors import CalendarNotLoaded
 from gongkai.core.workdays import add_working_days
 from gongkai.inspection import assessment as calc
+from gongkai.inspection import attachment_text as attachment_text_rules
 from gongkai.inspection import linkcheck, rules
 from gongkai.inspection.models import (
+    AttachmentText,
     Bulletin,
     ColumnPolicy,
     DeductionRule,
@@ -411,10 +413,52 @@ def exempt_column_ids() -> dict[int, str]:
     }
 
 
+def extracted(attachment: Attachment) -> AttachmentText | None:
+    """What the inspection read from the attachment's file (None: not read yet, or a link-only attachment)."""
+    try:
+        return attachment.inspection_text  # type: ignore[attr-defined, no-any-return]
+    except AttachmentText.DoesNotExist:
+        return None
+
+
+def attachment_text(attachment: Attachment) -> str:
+    """The attachment's text: the one stored with it (imports), else the one the inspection extracted."""
+    if attachment.text:
+        return attachment.text
+    found = extracted(attachment)
+    return found.text if found is not None else ""
+
+
+def attachment_source(attachment: Attachment) -> str:
+    return f"附件“{attachment.name}”"
+
+
 def _texts(item: InfoItem) -> list[tuple[str, str]]:
     texts = [(BODY_SOURCE, item.body_text or "")]
-    texts += [(f"附件“{a.name}”", a.text or "") for a in item.attachments.all() if a.text]
+    for a in item.attachments.all():
+        text = attachment_text(a)
+        if text:
+            texts.append((attachment_source(a), text))
     return texts
+
+
+def unchecked_attachments(item: InfoItem) -> list[tuple[Attachment, AttachmentText]]:
+    """Attachments of the item whose file could not be read as text (a scan, an image, a damaged file)."""
+    found = []
+    for a in item.attachments.all():
+        got = extracted(a)
+        if got is not None and got.state != attachment_text_rules.OK and not a.text:
+            found.append((a, got))
+    return found
+
+
+def stale_attachment_texts(items: QuerySet[InfoItem]) -> QuerySet[Attachment]:
+    """Stored files of these items not read yet, or changed since they were read."""
+    return (
+        Attachment.objects.filter(item__in=items)
+        .exclude(file="")
+        .filter(Q(inspection_text__isnull=True) | ~Q(inspection_text__sha256=F("sha256")))
+    )
 
 
 def site_hosts() -> list[str]:
@@ -482,7 +526,19 @@ def check_items(
 ) -> None:
     """pii, sensitive_word and the links of every public item: bodies and attachment texts / URLs."""
     qs = public_items_as_of(org, as_of).prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.only("id", "item_id", "name", "text", "url")),
+        Prefetch(
+            "attachments",
+            queryset=Attachment.objects.select_related("inspection_text").only(
+                "id",
+                "item_id",
+                "name",
+                "text",
+                "url",
+                "inspection_text__text",
+                "inspection_text__state",
+                "inspection_text__reason",
+            ),
+        ),
         Prefetch("columns", queryset=Column.objects.only("id")),
     )
     blocked, allowed = words
@@ -533,8 +589,21 @@ def check_items(
                         score_key=rules.SENSITIVE_WORD,
                     )
                 )
+        for attachment, got in unchecked_attachments(item):
+            if got.state == attachment_text_rules.UNREADABLE:
+                result.findings.append(
+                    FindingData(
+                        rules.ATTACHMENT_UNREADABLE,
+                        org,
+                        f"《{item.title}》的附件“{attachment.name}”无法打开（{got.reason}），公众无法阅读，"
+                        "也无法检查其中的个人信息。",
+                        item=item,
+                        target=f"attachment:{attachment.pk}",
+                        score_key=rules.ATTACHMENT_UNREADABLE,
+                    )
+                )
         links = [(href, BODY_SOURCE) for href in rules.links_in_html(item.body_html)]
-        links += [(a.url, f"附件“{a.name}”") for a in item.attachments.all() if a.url]
+        links += [(a.url, attachment_source(a)) for a in item.attachments.all() if a.url]
         base = f"/items/{item.pk}/"
         for url, source in links:
             if is_internal(url):
@@ -629,6 +698,24 @@ def precheck_entries(item: InfoItem, matches: list[pii.Match]) -> list[dict[str,
             }
         )
     return entries
+
+
+def unchecked_entries(item: InfoItem) -> list[dict[str, Any]]:
+    """Precheck entries for the attachments the checks could not read: the reviewer checks them by hand."""
+    return [
+        {
+            "kind": "unchecked",
+            "label": "附件未能检查",
+            "source": attachment_source(a),
+            "start": 0,
+            "end": 0,
+            "masked": got.reason,
+            "before": "",
+            "after": "",
+            "maskable": False,
+        }
+        for a, got in unchecked_attachments(item)
+    ]
 
 
 def exemption_of(item: InfoItem) -> str:

@@ -19,9 +19,10 @@ from django.utils import timezone
 from gongkai.core.audit import audit_log
 from gongkai.core.errors import ApplicationError, PermissionDenied
 from gongkai.inspection import assessment as calc
-from gongkai.inspection import ledger, linkcheck, rules, selectors
+from gongkai.inspection import attachment_text, ledger, linkcheck, rules, selectors
 from gongkai.inspection.models import (
     Assessment,
+    AttachmentText,
     Bulletin,
     ColumnPolicy,
     DeductionRule,
@@ -43,7 +44,7 @@ from gongkai.inspection.selectors import FindingData, OrgInspection
 from gongkai.orgs.models import Organization, Role
 from gongkai.orgs.selectors import is_platform_admin, user_roles
 from gongkai.publishing import services as publishing_services
-from gongkai.publishing.models import Column, InfoItem
+from gongkai.publishing.models import Attachment, Column, InfoItem
 from gongkai.publishing.selectors import items_public
 
 # A read (it lives in selectors); `precheck_record` stores its result at submit time.
@@ -64,6 +65,7 @@ class RunReport:
     network: bool
     orgs: list[OrgReport]
     run: InspectionRun | None = None
+    attachments_read: int = 0  # files read as text in this run (attachment_text)
 
 
 def _check_actor(actor: Any) -> None:
@@ -129,6 +131,11 @@ def inspection_run(
     org_list = list(Organization.objects.filter(is_active=True)) if orgs is None else list(orgs)
     run = InspectionRun.objects.create(as_of=as_of, scope=scope, network=network) if persist else None
 
+    read = attachment_texts_refresh(
+        selectors.stale_attachment_texts(
+            InfoItem.objects.filter(org__in=org_list, status=InfoItem.Status.PUBLISHED)
+        )
+    )
     results = [selectors.collect_findings(org, as_of) for org in org_list]
     stored_links: list[linkcheck.LinkResult] = []
     if network:
@@ -158,7 +165,7 @@ def inspection_run(
                 exempt=[f for f in r.findings if f.exemption],
             )
         )
-    report = RunReport(as_of=as_of, network=network, orgs=reports, run=run)
+    report = RunReport(as_of=as_of, network=network, orgs=reports, run=run, attachments_read=read)
     if run is not None:
         _store(actor=actor, run=run, report=report, results=results, links=stored_links)
     return report
@@ -252,6 +259,7 @@ def _store(
             "opened": opened,
             "resolved": resolved,
             "network": report.network,
+            "attachments_read": report.attachments_read,
         },
     )
 
@@ -329,6 +337,41 @@ def column_policy_set(*, actor: Any, column: Column, pii_exemption: str, basis: 
     return policy
 
 
+# ---------------------------------------------------------------- attachment texts (a cache, like the link answers)
+
+
+def _read_file(attachment: Attachment) -> bytes | None:
+    limit = int(getattr(settings, "GONGKAI_ATTACHMENT_MAX_BYTES", 50 * 1024 * 1024))
+    try:
+        with attachment.file.open("rb") as fh:
+            return fh.read(limit + 1)[: limit + 1]
+    except (OSError, ValueError):
+        return None
+
+
+def attachment_texts_refresh(attachments: Any) -> int:
+    """Read the text of each stored attachment file not read yet (or changed since): `attachment_text.extract`,
+    kept in `AttachmentText` while the SHA-256 holds. A missing file is `unreadable`. Returns how many were read."""
+    done = 0
+    for attachment in attachments:
+        data = _read_file(attachment)
+        if data is None:
+            result = attachment_text.Extracted(attachment_text.UNREADABLE, reason="文件缺失，无法打开")
+        else:
+            result = attachment_text.extract(attachment.name, data)
+        AttachmentText.objects.update_or_create(
+            attachment=attachment,
+            defaults={
+                "sha256": attachment.sha256,
+                "state": result.state,
+                "reason": result.reason[:100],
+                "text": result.text,
+            },
+        )
+        done += 1
+    return done
+
+
 # ---------------------------------------------------------------- before publishing (issue 10 item 5)
 
 
@@ -345,6 +388,7 @@ def precheck_record(*, actor: Any, item: InfoItem) -> Precheck:
 
     In a 惩戒公示 / 强制性披露 column personal data is not checked (R-PII-1); the exemption and the number of
     values it let through are recorded (sensitive words are still checked)."""
+    attachment_texts_refresh(selectors.stale_attachment_texts(InfoItem.objects.filter(pk=item.pk)))
     matches = selectors.precheck_item(item)
     exemption = selectors.exemption_of(item)
     exempt_count = 0
@@ -352,7 +396,7 @@ def precheck_record(*, actor: Any, item: InfoItem) -> Precheck:
         exempt_count = sum(
             1 for m in selectors.precheck_item(item, include_exempt=True) if m.kind in PII_KINDS
         )
-    entries = selectors.precheck_entries(item, matches)
+    entries = selectors.precheck_entries(item, matches) + selectors.unchecked_entries(item)
     record = Precheck.objects.create(
         item=item,
         state=_precheck_state(entries),

@@ -1,0 +1,106 @@
+"""The text of an attachment, for the personal-data and sensitive-word checks (R-PII-1; issue 10 items 2 and 5).
+
+No Django: `extract(name, data)` reads .docx (python-docx: paragraphs and tables), .xlsx (openpyxl: cell values),
+.pdf (pypdf: the text layer), .txt/.csv/.html; anything else (images, OFD, old .doc/.xls, archives) and a PDF with
+no text layer (a scan) are `no_text` — the checks cannot see into them; a file that cannot be opened (damaged,
+encrypted, not what its name says) is `unreadable`. Never raises; bounded (pages, rows, characters)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+from gongkai.core.html import html_to_text
+
+OK, NO_TEXT, UNREADABLE = "ok", "no_text", "unreadable"
+MAX_CHARS = 500_000
+MAX_PDF_PAGES = 300
+MAX_XLSX_CELLS = 200_000
+
+
+@dataclass(frozen=True)
+class Extracted:
+    state: str
+    text: str = ""
+    reason: str = ""
+
+
+def _docx(data: bytes) -> str:
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.append(" ".join(cell.text for cell in row.cells))
+    return "\n".join(parts)
+
+
+def _xlsx(data: bytes) -> str:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    parts: list[str] = []
+    cells = 0
+    try:
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(values_only=True):
+                values = [str(v) for v in row if v is not None]
+                cells += len(row)
+                if values:
+                    parts.append(" ".join(values))
+                if cells > MAX_XLSX_CELLS:
+                    return "\n".join(parts)
+    finally:
+        wb.close()
+    return "\n".join(parts)
+
+
+def _pdf(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise ValueError("encrypted")
+    parts: list[str] = []
+    size = 0
+    for page in reader.pages[:MAX_PDF_PAGES]:
+        text = page.extract_text() or ""
+        parts.append(text)
+        size += len(text)
+        if size > MAX_CHARS:
+            break
+    return "\n".join(parts)
+
+
+def _plain(data: bytes, *, html: bool) -> str:
+    best = from_bytes(data[: MAX_CHARS * 4]).best()
+    text = str(best) if best is not None else data.decode("utf-8", "replace")
+    return html_to_text(text) if html else text
+
+
+def extract(name: str, data: bytes) -> Extracted:
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    try:
+        if ext == "docx":
+            text = _docx(data)
+        elif ext == "xlsx":
+            text = _xlsx(data)
+        elif ext == "pdf":
+            text = _pdf(data)
+        elif ext in ("txt", "csv"):
+            text = _plain(data, html=False)
+        elif ext in ("html", "htm"):
+            text = _plain(data, html=True)
+        else:
+            return Extracted(NO_TEXT, reason="该格式无法读取文字，请人工核查")
+    except Exception as exc:  # a damaged or hostile file is a result, never a crash
+        if str(exc) == "encrypted":
+            return Extracted(UNREADABLE, reason="文件已加密，无法打开")
+        return Extracted(UNREADABLE, reason="文件已损坏或与扩展名不符，无法打开")
+    text = text.replace("\x00", "")[:MAX_CHARS]
+    if not text.strip():
+        return Extracted(NO_TEXT, reason="文件中没有可读取的文字（可能是扫描件），请人工核查")
+    return Extracted(OK, text=text)
