@@ -1,6 +1,7 @@
 """Public pages, downloads, previews, staff pages and the token command."""
 
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -190,3 +191,30 @@ def test_staff_create_edit_and_field_type_pages(client, agency, other):
     url = f"/staff/opendata/datasets/{ds.pk}/resources/{resource.pk}/field-type/"
     assert client.post(url, {"column": "n", "type": "text"}).status_code == 302
     assert DatastoreTable.objects.get(resource=resource).fields[1] == {"id": "n", "type": "text"}
+
+
+def test_preview_draws_a_chart_of_a_numeric_column(client, agency):
+    dataset = make_dataset(agency)
+    resource = services.resource_create(
+        actor=agency.publisher, dataset=dataset, name="t", upload_name="t.csv", data=CSV_TEXT.encode()
+    )
+    page = client.get(f"/dataset/bus-lines/resource/{resource.pk}/preview/").content.decode()
+    assert 'data-chart="preview-chart"' in page and "vendor/echarts-5.6.0/echarts.min.js" in page
+    island = re.search(r'<script id="preview-chart" type="application/json">(.*?)</script>', page, re.S)
+    assert island is not None
+    option = json.loads(island.group(1))
+    assert option["xAxis"]["data"] == ["1路", "2路", "夜1路"]
+    assert option["series"][0]["data"] == [25, 18, 30] and option["title"]["text"] == "站数"
+
+
+def test_chart_option_needs_a_numeric_column_and_a_number():
+    from gongkai.opendata import charts
+
+    text_only = [{"id": "名称", "type": "text"}]
+    assert charts.chart_option(text_only, [{"_id": 1, "名称": "甲"}]) is None
+    fields = [{"id": "年度", "type": "int"}, {"id": "金额", "type": "numeric"}]
+    records = [{"_id": 1, "年度": 2024, "金额": 1.5}, {"_id": 2, "年度": None, "金额": 2.5}]
+    option = charts.chart_option(fields, records, "金额")
+    assert option is not None and option["xAxis"]["data"] == ["第1行", "第2行"]
+    assert option["series"][0]["data"] == [1.5, 2.5]
+    assert charts.chart_option(fields, [{"_id": 1, "年度": None, "金额": None}]) is None

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gongkai.core.errors import ApplicationError
 from gongkai.core.ratelimit import over_limit
 from gongkai.core.throttle import client_address
-from gongkai.opendata import ckan, conf, dcat, rules, selectors, services, usage
+from gongkai.opendata import charts, ckan, conf, dcat, rules, selectors, services, usage
 from gongkai.opendata.models import Dataset, DatastoreTable, Resource
 
 PAGE_SIZE = 20
@@ -292,6 +292,11 @@ def preview(request: HttpRequest, name: str, pk: int) -> HttpResponse:
             "prev_link": "?" + urlencode({**params, "page": page_no - 1}) if page_no > 1 else "",
             "next_link": "?" + urlencode({**params, "page": page_no + 1}) if page_no < pages else "",
             "type_labels": rules.COLUMN_TYPES,
+            "numeric_columns": charts.numeric_columns(table.fields),
+            "chart_column": request.GET.get("chart", ""),
+            "chart": charts.chart_option(table.fields, rows.records, request.GET.get("chart", ""))
+            if rows
+            else None,
         },
     )
 
