@@ -106,7 +106,11 @@ class Message(models.Model):
                 name="participation_message_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["holder_org", "status"]), models.Index(fields=["org", "received_on"])]
+        indexes = [
+            models.Index(fields=["holder_org", "status"]),
+            models.Index(fields=["org", "received_on"]),
+            models.Index(fields=["received_on"], name="participation_msg_received"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.tracking_no} {self.subject}"
