@@ -127,6 +127,7 @@ class OrgVerdict(models.Model):
     score = models.IntegerField()
     vetoes = models.JSONField(default=list)
     deductions = models.JSONField(default=list)
+    bonus = models.IntegerField(default=0)  # R-WEB-3 portal bonus, included in `score`
 
     class Meta:
         ordering = ["-run__started_at", "org__code"]
@@ -370,3 +371,18 @@ class AttachmentText(models.Model):
     reason = models.CharField(max_length=100, blank=True)
     text = models.TextField(blank=True)
     extracted_at = models.DateTimeField(auto_now=True)
+
+
+class BonusAward(models.Model):
+    """R-WEB-3 加分项 for a portal (门户网站: an agency of kind 人民政府): an award by the 政务公开办 counted for a year
+    from `awarded_on`; the sum counts up to 30 points."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    label = models.CharField("加分事项", max_length=200)
+    points = models.PositiveIntegerField("加分")
+    awarded_on = models.DateField("认定日期")
+    note = models.CharField("说明", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-awarded_on", "-id"]

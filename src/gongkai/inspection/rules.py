@@ -129,6 +129,7 @@ STALE_COLUMNS_LIMIT = 10
 EMPTY_COLUMNS_LIMIT = 5
 PASS_SCORE = 60
 FULL_SCORE = 100
+BONUS_CAP = 30  # R-WEB-3: bonus points for portals (门户网站), on top of the 100
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ class Verdict:
     vetoes: list[str]
     score: int
     deductions: list[dict[str, object]] = field(default_factory=list)
+    bonus: int = 0  # included in `score`
 
 
 def vetoes(
@@ -221,8 +223,10 @@ def verdict(
     guides: int = 0,
     incomplete_guides: int = 0,
     guide_veto_share: float = GUIDE_VETO_SHARE,
+    bonus: int = 0,
 ) -> Verdict:
-    """单项否决 → fail; else pass at ≥ 60. The score is always computed (shown beside a veto)."""
+    """单项否决 → fail; else pass at ≥ 60. The score is always computed (shown beside a veto): 100 minus the
+    deductions, plus the portal's bonus points capped at 30 (R-WEB-3; pass judged on that total)."""
     found = vetoes(
         stale_columns=stale_columns,
         empty_columns=empty_columns,
@@ -233,8 +237,10 @@ def verdict(
         guide_veto_share=guide_veto_share,
     )
     points, lines = score(counts, rules)
+    extra = min(max(0, bonus), BONUS_CAP)
+    points += extra
     ok = not found and points >= PASS_SCORE
-    return Verdict("pass" if ok else "fail", found, points, lines)
+    return Verdict("pass" if ok else "fail", found, points, lines, extra)
 
 
 # ---------------------------------------------------------------- sensitive words

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
-from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.http.request import validate_host
 from django.urls import Resolver404, resolve
@@ -31,6 +31,7 @@ from gongkai.inspection import attachment_text as attachment_text_rules
 from gongkai.inspection import linkcheck, rules
 from gongkai.inspection.models import (
     AttachmentText,
+    BonusAward,
     Bulletin,
     ColumnPolicy,
     DeductionRule,
@@ -642,6 +643,21 @@ def collect_findings(org: Organization, as_of: date) -> OrgInspection:
     check_guides(org, as_of, result)
     check_items(org, as_of, result, words=word_lists(), exempt=exempt_column_ids(), policy=mask_policy())
     return result
+
+
+def bonus_by_org(orgs: list[Organization], as_of: date) -> dict[int, int]:
+    """R-WEB-3: each portal's (an agency of kind 人民政府) bonus points awarded within the year before `as_of`
+    (uncapped here; `rules.verdict` caps at 30). One query."""
+    portals = [o.pk for o in orgs if o.kind == Organization.Kind.GOVERNMENT]
+    rows = (
+        BonusAward.objects.filter(
+            org_id__in=portals, awarded_on__lte=as_of, awarded_on__gt=as_of - timedelta(days=365)
+        )
+        .values("org_id")
+        .annotate(n=Sum("points"))
+        .values_list("org_id", "n")
+    )
+    return {org_id: int(n or 0) for org_id, n in rows}
 
 
 def deduction_rules() -> list[rules.DeductionRule]:

@@ -23,6 +23,7 @@ from gongkai.inspection import attachment_text, ledger, linkcheck, rules, select
 from gongkai.inspection.models import (
     Assessment,
     AttachmentText,
+    BonusAward,
     Bulletin,
     ColumnPolicy,
     DeductionRule,
@@ -94,7 +95,7 @@ def _external_results(urls: list[str]) -> tuple[dict[str, linkcheck.LinkResult],
     return answers, list(checked.values())
 
 
-def _verdict(result: OrgInspection, rule_list: list[rules.DeductionRule]) -> rules.Verdict:
+def _verdict(result: OrgInspection, rule_list: list[rules.DeductionRule], bonus: int = 0) -> rules.Verdict:
     counts: dict[str, int] = {}
     for f in result.findings:
         if f.score_key and not f.exemption:
@@ -109,6 +110,7 @@ def _verdict(result: OrgInspection, rule_list: list[rules.DeductionRule]) -> rul
         guides=result.guides,
         incomplete_guides=sum(1 for f in result.findings if f.code == rules.MISSING_GUIDE_ELEMENT),
         guide_veto_share=selectors.guide_veto_share(),
+        bonus=bonus,
     )
 
 
@@ -151,6 +153,7 @@ def inspection_run(
                         selectors.broken_link_finding(r.org, item, url, source, answer, external=True)
                     )
     rule_list = selectors.deduction_rules()
+    bonus = selectors.bonus_by_org(org_list, as_of)
     reports = []
     for r in results:
         unique: dict[str, FindingData] = {}
@@ -160,7 +163,7 @@ def inspection_run(
         reports.append(
             OrgReport(
                 org=r.org,
-                verdict=_verdict(r, rule_list),
+                verdict=_verdict(r, rule_list, bonus.get(r.org.pk, 0)),
                 findings=[f for f in r.findings if not f.exemption],
                 exempt=[f for f in r.findings if f.exemption],
             )
@@ -241,6 +244,7 @@ def _store(
             score=org_report.verdict.score,
             vetoes=org_report.verdict.vetoes,
             deductions=org_report.verdict.deductions,
+            bonus=org_report.verdict.bonus,
         )
         total += len(result.findings)
         opened += len(to_create)
@@ -310,6 +314,47 @@ def deduction_rule_update(*, actor: Any, rule: DeductionRule, points: int, cap: 
         data={"key": rule.key, "before": before, "after": {"points": points, "cap": cap}},
     )
     return rule
+
+
+@transaction.atomic
+def bonus_add(
+    *, actor: Any, org: Organization, label: str, points: int, awarded_on: date, note: str = ""
+) -> BonusAward:
+    """R-WEB-3 加分项 for a portal (an agency of kind 人民政府)."""
+    _check_actor(actor)
+    if org.kind != Organization.Kind.GOVERNMENT:
+        raise ApplicationError("not_portal", "加分项只适用于人民政府门户网站。", field="org")
+    label = (label or "").strip()
+    if not label:
+        raise ApplicationError("missing_field", "请填写加分事项。", field="label")
+    if not 1 <= points <= rules.BONUS_CAP:
+        raise ApplicationError("bad_number", f"加分应在 1 到 {rules.BONUS_CAP} 之间。", field="points")
+    award = BonusAward.objects.create(
+        org=org, label=label[:200], points=points, awarded_on=awarded_on, note=(note or "").strip()[:300]
+    )
+    audit_log(
+        actor=actor,
+        action="inspection.bonus_add",
+        obj=award,
+        org_code=org.code,
+        comment=award.label,
+        data={"points": points, "awarded_on": awarded_on.isoformat()},
+    )
+    return award
+
+
+@transaction.atomic
+def bonus_remove(*, actor: Any, award: BonusAward) -> None:
+    _check_actor(actor)
+    audit_log(
+        actor=actor,
+        action="inspection.bonus_remove",
+        obj=award,
+        org_code=award.org.code,
+        comment=award.label,
+        data={"points": award.points},
+    )
+    award.delete()
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from gongkai.core.params import int_id
 from gongkai.inspection import documents, rules, selectors, services
 from gongkai.inspection.models import (
     Assessment,
+    BonusAward,
     Bulletin,
     ColumnPolicy,
     DeductionRule,
@@ -636,3 +637,50 @@ def task_unit(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+# ---------------------------------------------------------------- R-WEB-3 portal bonus
+
+
+class BonusForm(forms.Form):
+    org = forms.ModelChoiceField(
+        label="门户网站（人民政府）", queryset=Organization.objects.filter(kind=Organization.Kind.GOVERNMENT)
+    )
+    label = forms.CharField(label="加分事项", max_length=200)
+    points = forms.IntegerField(label="加分", min_value=1, max_value=rules.BONUS_CAP)
+    awarded_on = forms.DateField(label="认定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="说明", max_length=300, required=False)
+
+
+@inspection_admin_required
+def bonus(request: HttpRequest) -> HttpResponse:
+    form = BonusForm(request.POST or None, initial={"awarded_on": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.bonus_add(actor=request.user, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "已添加加分项，下次检查时计入得分。")
+                return redirect("staff_inspection:bonus")
+        status = 400
+    awards = BonusAward.objects.select_related("org")[:200]
+    return render(
+        request,
+        "inspection/bonus.html",
+        {"form": form, "awards": awards, "cap": rules.BONUS_CAP},
+        status=status,
+    )
+
+
+@inspection_admin_required
+@require_POST
+def bonus_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    award = BonusAward.objects.select_related("org").filter(pk=pk).first()
+    if award is None:
+        raise Http404
+    services.bonus_remove(actor=request.user, award=award)
+    messages.success(request, f"已删除“{award.label}”。")
+    return redirect("staff_inspection:bonus")
