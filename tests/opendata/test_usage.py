@@ -109,3 +109,17 @@ def test_staff_page_periods_and_excel_export(client, agency, other, admin):
     client.login(username=admin.username, password=PASSWORD)
     book = openpyxl.load_workbook(io.BytesIO(client.get("/staff/opendata/usage.xlsx").content))
     assert [c.value for c in book["按单位"][book["按单位"].max_row]][-1] == 1
+
+
+def test_public_usage_page_shows_published_datasets_only(client, agency):
+    _, resource = _dataset_with_table(agency)
+    draft = make_dataset(agency, "draft-set", publish=False, title="草稿数据集")
+    services.usage_count(usage.VIEW, dataset_id=draft.pk)
+    _use(client, resource)
+    page = client.get("/data/usage/")
+    body = page.content.decode()
+    assert page.status_code == 200 and "公交线路" in body and "草稿数据集" not in body
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/data/usage.xlsx").content))
+    assert [c.value for c in book["按数据集"][2]][:7] == ["bus-lines", "公交线路", "数据局", 1, 3, 3, 4]
+    assert book["按数据集"].max_row == 2
+    assert client.get("/data/usage/", {"end": "x"}).status_code == 400

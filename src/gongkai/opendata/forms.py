@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
 
 from gongkai.opendata import rules
+from gongkai.opendata.selectors import UsagePeriod
 from gongkai.opendata.services import DatasetData
+
+
+def usage_period(params: Mapping[str, str], today: date) -> tuple[UsagePeriod, str]:
+    """The statistics period asked for (`start`, `end` as YYYY-MM-DD; `all=1`: everything), default the last 30
+    days; with the Chinese message when the input had to be corrected ("" when not)."""
+    if params.get("all"):
+        return UsagePeriod(None, None), ""
+    default_start = today - timedelta(days=29)
+    try:
+        start = date.fromisoformat(params["start"]) if params.get("start") else default_start
+        end = date.fromisoformat(params["end"]) if params.get("end") else today
+    except ValueError:
+        return UsagePeriod(default_start, today), "日期格式应为 YYYY-MM-DD，已显示最近 30 天。"
+    if start > end:
+        return UsagePeriod(end, start), "开始日期晚于结束日期，已对调。"
+    return UsagePeriod(start, end), ""
 
 
 class DatasetForm(forms.Form):

@@ -462,6 +462,18 @@ def usage_by_day(datasets: QuerySet[Dataset], period: UsagePeriod) -> list[dict[
     return list(_usage_rows(datasets, period).values("day").annotate(**_kind_sums()).order_by("day"))
 
 
+def usage_report(datasets: QuerySet[Dataset], period: UsagePeriod, *, with_platform: bool) -> dict[str, Any]:
+    """Everything the statistics page and its Excel export show, for `datasets` (the staff's agencies', or the
+    published ones on the public page)."""
+    return {
+        "by_org": usage_by_org(datasets, period),
+        "by_dataset": usage_by_dataset(datasets, period),
+        "by_resource": usage_by_resource(datasets, period),
+        "by_day": usage_by_day(datasets, period),
+        "platform_api": usage_platform_api(period) if with_platform else None,
+    }
+
+
 def usage_platform_api(period: UsagePeriod) -> int:
     """API calls tied to no dataset (searches, lists, status): for the 政务公开办's view of the whole platform."""
     rows = UsageDay.objects.filter(kind=UsageDay.Kind.API, dataset__isnull=True)

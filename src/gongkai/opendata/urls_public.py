@@ -12,6 +12,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("data/", public.portal, name="portal"),
     path("data/api/", public.api_docs, name="api_docs"),
     path("data/requests/", public.data_requests, name="requests"),
+    path("data/usage/", public.usage_page, name="usage"),
+    path("data/usage.xlsx", public.usage_export, name="usage_export"),
     path("dataset/", public.portal, name="dataset_list"),
     re_path(
         r"^dataset/(?P<name>[a-z0-9_-]+)\.(?P<fmt>ttl|rdf|jsonld)$", public.dataset_rdf, name="dataset_rdf"

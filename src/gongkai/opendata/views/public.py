@@ -22,12 +22,14 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from gongkai.core.errors import ApplicationError
 from gongkai.core.ratelimit import over_limit
 from gongkai.core.throttle import client_address
-from gongkai.opendata import charts, ckan, conf, dcat, rules, selectors, services, usage
+from gongkai.opendata import charts, ckan, conf, dcat, exports, rules, selectors, services, usage
+from gongkai.opendata.forms import usage_period
 from gongkai.opendata.models import Dataset, DatastoreTable, Resource
 
 PAGE_SIZE = 20
@@ -354,6 +356,36 @@ def dataset_rdf(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     dataset = selectors.dataset_public(name)
     data, content_type = dcat.serialize(dcat.dataset_graph(dataset), fmt)
     return HttpResponse(data, content_type=f"{content_type}; charset=utf-8")
+
+
+@require_GET
+def usage_page(request: HttpRequest) -> HttpResponse:
+    """使用统计 of the published datasets: per agency, per dataset and per day (views, downloads, API calls)."""
+    period, problem = usage_period(request.GET, timezone.localdate())
+    data = selectors.usage_report(selectors.datasets_public(), period, with_platform=True)
+    return render(
+        request,
+        "opendata/usage.html",
+        {
+            **data,
+            "by_dataset": data["by_dataset"][:100],
+            "period": period,
+            "problem": problem,
+            "query": request.GET.urlencode(),
+        },
+        status=400 if problem else 200,
+    )
+
+
+@require_GET
+def usage_export(request: HttpRequest) -> HttpResponse:
+    period, _ = usage_period(request.GET, timezone.localdate())
+    data = selectors.usage_report(selectors.datasets_public(), period, with_platform=True)
+    response = HttpResponse(
+        exports.usage_workbook(period_label=period.label, **data), content_type=exports.XLSX
+    )
+    response["Content-Disposition"] = 'attachment; filename="opendata-usage.xlsx"'
+    return response
 
 
 def data_requests(request: HttpRequest) -> HttpResponse:

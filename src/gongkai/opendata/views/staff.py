@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.core.errors import ApplicationError, PermissionDenied
 from gongkai.opendata import conf, exports, rules, selectors, services
-from gongkai.opendata.forms import DatasetForm
+from gongkai.opendata.forms import DatasetForm, usage_period
 from gongkai.opendata.models import Dataset
 from gongkai.orgs.models import User
 from gongkai.orgs.selectors import is_platform_admin, orgs_for_staff
@@ -261,40 +258,12 @@ def data_request_reply(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("opendata_staff:requests")
 
 
-def _usage_period(request: HttpRequest) -> tuple[selectors.UsagePeriod, str]:
-    """The period asked for (`start`, `end` as YYYY-MM-DD; `all=1`: everything); default the last 30 days."""
-    if request.GET.get("all"):
-        return selectors.UsagePeriod(None, None), ""
-    today = timezone.localdate()
-    try:
-        start = (
-            date.fromisoformat(request.GET["start"]) if request.GET.get("start") else today - timedelta(29)
-        )
-        end = date.fromisoformat(request.GET["end"]) if request.GET.get("end") else today
-    except ValueError:
-        return selectors.UsagePeriod(
-            today - timedelta(29), today
-        ), "日期格式应为 YYYY-MM-DD，已显示最近 30 天。"
-    if start > end:
-        return selectors.UsagePeriod(end, start), "开始日期晚于结束日期，已对调。"
-    return selectors.UsagePeriod(start, end), ""
-
-
-def _usage_data(request: HttpRequest, period: selectors.UsagePeriod) -> dict[str, Any]:
-    datasets = selectors.datasets_for_staff(request.user)
-    return {
-        "by_org": selectors.usage_by_org(datasets, period),
-        "by_dataset": selectors.usage_by_dataset(datasets, period),
-        "by_resource": selectors.usage_by_resource(datasets, period),
-        "by_day": selectors.usage_by_day(datasets, period),
-        "platform_api": selectors.usage_platform_api(period) if is_platform_admin(request.user) else None,
-    }
-
-
 @login_required
 def usage(request: HttpRequest) -> HttpResponse:
-    period, problem = _usage_period(request)
-    data = _usage_data(request, period)
+    period, problem = usage_period(request.GET, timezone.localdate())
+    data = selectors.usage_report(
+        selectors.datasets_for_staff(request.user), period, with_platform=is_platform_admin(request.user)
+    )
     return render(
         request,
         "opendata/staff/usage.html",
@@ -313,8 +282,11 @@ def usage(request: HttpRequest) -> HttpResponse:
 @login_required
 def usage_export(request: HttpRequest) -> HttpResponse:
     """The same statistics as an Excel workbook (every dataset and resource, not only the first 100)."""
-    period, _ = _usage_period(request)
-    body = exports.usage_workbook(period_label=period.label, **_usage_data(request, period))
+    period, _ = usage_period(request.GET, timezone.localdate())
+    data = selectors.usage_report(
+        selectors.datasets_for_staff(request.user), period, with_platform=is_platform_admin(request.user)
+    )
+    body = exports.usage_workbook(period_label=period.label, **data)
     response = HttpResponse(body, content_type=exports.XLSX)
     response["Content-Disposition"] = 'attachment; filename="opendata-usage.xlsx"'
     return response
