@@ -281,3 +281,28 @@ def test_a_50000_character_text_answer_comes_back_whole(agency):
     assert "回答不能超过 1000 个字（现有 50000 个）" in body
     assert long_text in body
     assert not SurveyResponse.objects.exists()
+
+
+def test_staff_export_the_results_as_excel(agency, other):
+    import io
+
+    from openpyxl import load_workbook
+
+    survey = make_survey(agency)
+    for n, (choice, text) in enumerate(((0, '=HYPERLINK("http://x")'), (0, ""), (1, "多开夜班车"))):
+        services.survey_answer(
+            survey=survey,
+            voter=f"v{n}",
+            address=f"203.0.113.{n}",
+            answers={int(k[1:]): v for k, v in _survey_post(survey, single=choice, text=text).items()},
+        )
+    url = reverse("outreach_staff:survey_export", args=[survey.pk])
+    assert login(other.publisher).get(url).status_code == 404
+    r = login(agency.publisher).get(url)
+    assert r.status_code == 200 and "spreadsheetml" in r["Content-Type"]
+    wb = load_workbook(io.BytesIO(r.content))
+    summary = [[c for c in row if c is not None] for row in wb["结果汇总"].iter_rows(values_only=True)]
+    assert summary[0] == ["公交服务满意度调查"] and "答卷 3 份" in summary[1]
+    assert ["满意", 2, 66.7] in summary and ["基本满意", 1, 33.3] in summary and ["不满意", 0, 0.0] in summary
+    texts = list(wb["文字回答"].iter_rows(min_row=2, values_only=True))
+    assert [t[1] for t in texts] == ['\'=HYPERLINK("http://x")', "多开夜班车"]  # a formula stays text

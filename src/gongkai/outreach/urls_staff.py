@@ -29,4 +29,5 @@ urlpatterns = [
     path("surveys/new/", staff.survey_new, name="survey_new"),
     path("surveys/<int:pk>/", staff.survey_detail, name="survey"),
     path("surveys/<int:pk>/close/", staff.survey_close, name="survey_close"),
+    path("surveys/<int:pk>/results.xlsx", staff.survey_export, name="survey_export"),
 ]

@@ -5,6 +5,7 @@ agency's); every write goes through `services`."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
@@ -16,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongkai.core.errors import ApplicationError
-from gongkai.outreach import rules, selectors, services
+from gongkai.outreach import exports, rules, selectors, services
 from gongkai.outreach.forms import (
     AnswerForm,
     CaseForm,
@@ -353,6 +354,19 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "phase_label": rules.PHASE_LABELS[phase],
         },
     )
+
+
+@login_required
+@require_GET
+def survey_export(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = selectors.get_for_staff(Survey, request.user, pk)
+    total, results = selectors.survey_results(survey, with_texts=True)
+    response = HttpResponse(
+        exports.survey_results_xlsx(survey, total, results),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(survey.title + '调查结果')}.xlsx"
+    return response
 
 
 @login_required
