@@ -158,6 +158,24 @@ def test_query_code_reset_ends_the_sessions_that_used_the_leaked_code(client, ag
     assert response.status_code == 302 and fresh.get(response["Location"]).status_code == 200
 
 
+def test_r_foi_5_later_reply_date_is_explained_to_the_applicant(client, agency):
+    request, code = _submit(client, agency)
+    Request.objects.filter(pk=request.pk).update(submitted_at=datetime(2025, 1, 20, 9, tzinfo=UTC))
+    services.request_confirm(actor=agency.handler, request=request, received_on=date(2025, 1, 20))
+    services.reason_request(actor=agency.handler, request=request, on=date(2025, 1, 22), note="请说明用途")
+    services.reason_receive(actor=agency.handler, request=request, on=date(2025, 1, 27))
+    services.later_reply_date_set(
+        actor=agency.head,
+        request=request,
+        on=date(2025, 2, 10),
+        reply_by=date(2025, 3, 31),
+        reason="理由合理",
+    )
+    viewer = client.__class__()
+    page = html(viewer.get(track(viewer, request.tracking_no, code)["Location"]))
+    assert "答复期限由2025年2月21日延至2025年3月31日" in page and "条例第三十五条" in page
+
+
 def test_wrong_code_and_unknown_number_same_answer_then_blocked(client, agency, settings):
     settings.GONGKAI_FOI_QUERY_MAX_FAILURES = 3
     request, code = _submit(client, agency)
