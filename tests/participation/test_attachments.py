@@ -124,3 +124,42 @@ def test_comment_attachment(agency, client):
     assert r.status_code == 200 and b"".join(r.streaming_content) == PDF
     # The public page never links the file.
     assert "意见.pdf" not in client.get(page).content.decode()
+
+
+def test_draft_attachments_published_with_the_consultation(agency, other, client):
+    publisher = make_user("a_pub", agency.org, Role.PUBLISHER)
+    today = timezone.localdate()
+    c = services.consultation_open(
+        actor=publisher,
+        org=agency.org,
+        data=ConsultationData(
+            title="草案",
+            draft_text="第一条 x",
+            explanation="e",
+            opens_on=today,
+            closes_on=today + timedelta(days=29),
+        ),
+    )
+    staff = login(publisher)
+    add = reverse("participation_staff:consultation_file_add", args=[c.pk])
+    r = staff.post(add, {"file": SimpleUploadedFile("草案.pdf", b"<html>not a pdf</html>")})
+    assert r.status_code == 400 and "内容与扩展名不符" in r.content.decode()
+    assert staff.post(add, {}).status_code == 400
+    assert staff.post(add, {"file": SimpleUploadedFile("草案文本.pdf", PDF)}).status_code == 302
+    a = c.draft_attachments.get()
+    page = client.get(reverse("participation:consultation", args=[c.pk])).content.decode()
+    assert "草案文本.pdf" in page
+    r = client.get(reverse("participation:consultation_file", args=[c.pk, a.pk]))
+    assert r.status_code == 200 and b"".join(r.streaming_content) == PDF
+    # Another agency's staff cannot add or remove; a commenter's file is never served on the public road.
+    other_pub = make_user("b_pub", other.org, Role.PUBLISHER)
+    assert login(other_pub).post(add, {"file": SimpleUploadedFile("x.pdf", PDF)}).status_code == 404
+    client.post(
+        reverse("participation:consultation", args=[c.pk]),
+        {"body": "见附件。", "attachment": SimpleUploadedFile("私人.pdf", PDF)},
+    )
+    private = Comment.objects.get().attachments.get()
+    assert client.get(reverse("participation:consultation_file", args=[c.pk, private.pk])).status_code == 404
+    remove = reverse("participation_staff:consultation_file_remove", args=[c.pk, a.pk])
+    assert staff.post(remove).status_code == 302
+    assert not c.draft_attachments.exists()

@@ -428,6 +428,14 @@ class CommentForm(forms.Form):
         )
 
 
+class DraftFileForm(forms.Form):
+    file = forms.FileField(
+        label="草案附件",
+        help_text="草案文本、起草说明、对照表等，PDF、Word、Excel、OFD 或图片。",
+        error_messages={"required": "请选择要上传的文件。", "empty": "文件是空的，请重新选择。"},
+    )
+
+
 class ModerationForm(forms.Form):
     action = forms.ChoiceField(
         label="操作", choices=[("publish", "公开"), ("withhold", "不予公开")], widget=forms.RadioSelect

@@ -368,9 +368,13 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    """A file a writer sent with a message or a comment: its type checked from the content (core.uploads), stored by
-    SHA-256, shown to staff only (it may carry personal data), never on a public page."""
+    """A file: sent by a writer with a message or a comment (shown to staff only: it may carry personal data), or
+    published by the agency with a consultation's draft (public). The type is checked from the content
+    (core.uploads); stored by SHA-256."""
 
+    consultation = models.ForeignKey(
+        Consultation, null=True, blank=True, on_delete=models.CASCADE, related_name="draft_attachments"
+    )
     message = models.ForeignKey(
         Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
@@ -390,8 +394,9 @@ class Attachment(models.Model):
         verbose_name_plural = "附件"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(message__isnull=False, comment__isnull=True)
-                | models.Q(message__isnull=True, comment__isnull=False),
+                condition=models.Q(message__isnull=False, comment__isnull=True, consultation__isnull=True)
+                | models.Q(message__isnull=True, comment__isnull=False, consultation__isnull=True)
+                | models.Q(message__isnull=True, comment__isnull=True, consultation__isnull=False),
                 name="participation_attachment_one_owner",
             )
         ]

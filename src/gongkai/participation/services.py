@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -144,11 +145,14 @@ def uploads_check(uploads: tuple[Upload, ...] | list[Upload]) -> list[CheckedUpl
 
 def _attachments_store(
     checked: list[CheckedUpload], uploads: tuple[Upload, ...] | list[Upload], **owner: Any
-) -> None:
+) -> list[Attachment]:
+    rows = []
     for c, (_name, data) in zip(checked, uploads, strict=True):
         row = Attachment(name=c.name, size=c.size, sha256=c.sha256, content_type=c.content_type, **owner)
         row.file.save(c.name, ContentFile(data), save=False)
         row.save()
+        rows.append(row)
+    return rows
 
 
 # ---------------------------------------------------------------- submitting
@@ -1122,6 +1126,43 @@ def comment_decide(*, actor: Any, comment: Comment, decision: str, reason: str =
             data={"group": len(group)} if len(group) > 1 else None,
         )
     return next(m for m in group if m.pk == comment.pk)
+
+
+@transaction.atomic
+def consultation_attachment_add(
+    *, actor: Any, consultation: Consultation, name: str, data: bytes
+) -> Attachment:
+    """Publish a file with the draft (the draft in Word or PDF, an explanation, a comparison table …)."""
+    if not _may_manage_consultations(actor, consultation.org):
+        raise PermissionDenied()
+    try:
+        checked = check_upload(name, data, max_bytes=settings.GONGKAI_ATTACHMENT_MAX_BYTES)
+    except ApplicationError as exc:
+        raise ApplicationError(exc.code, exc.message, field="file") from exc
+    (row,) = _attachments_store([checked], [(name, data)], consultation=consultation)
+    audit_log(
+        actor=actor,
+        action="consultation.attachment_add",
+        obj=consultation,
+        org_code=consultation.org.code,
+        data={"attachment": row.pk, "name": row.name, "sha256": row.sha256},
+    )
+    return row
+
+
+@transaction.atomic
+def consultation_attachment_remove(*, actor: Any, attachment: Attachment) -> None:
+    consultation = attachment.consultation
+    if consultation is None or not _may_manage_consultations(actor, consultation.org):
+        raise PermissionDenied()
+    audit_log(
+        actor=actor,
+        action="consultation.attachment_remove",
+        obj=consultation,
+        org_code=consultation.org.code,
+        data={"attachment": attachment.pk, "name": attachment.name, "sha256": attachment.sha256},
+    )
+    attachment.delete()
 
 
 @transaction.atomic

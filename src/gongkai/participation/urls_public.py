@@ -17,5 +17,10 @@ urlpatterns = [
     path("messages/<str:tracking_no>/", public.message_detail, name="detail"),
     path("consultations/", consultations.public_list, name="consultations"),
     path("consultations/<int:pk>/", consultations.public_detail, name="consultation"),
+    path(
+        "consultations/<int:pk>/files/<int:attachment_id>/",
+        consultations.public_attachment,
+        name="consultation_file",
+    ),
     path("orgs/<str:org_code>/consultations/", consultations.org_list, name="org_consultations"),
 ]

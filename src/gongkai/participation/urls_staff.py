@@ -24,6 +24,12 @@ urlpatterns = [
         consultations.staff_attachment,
         name="comment_attachment",
     ),
+    path("consultations/<int:pk>/files/", consultations.staff_file_add, name="consultation_file_add"),
+    path(
+        "consultations/<int:pk>/files/<int:attachment_id>/remove/",
+        consultations.staff_file_remove,
+        name="consultation_file_remove",
+    ),
     path("<int:pk>/attachments/<int:attachment_id>/", staff.attachment, name="attachment"),
     path("<int:pk>/", staff.detail, name="detail"),
     path("<int:pk>/<str:action>/", staff.act, name="act"),

@@ -20,6 +20,7 @@ from gongkai.participation.forms import (
     CommentForm,
     ConsultationForm,
     DecisionForm,
+    DraftFileForm,
     ModerationForm,
     apply_error,
     uploads_of,
@@ -70,6 +71,7 @@ def _public_page(
             "days": consultation_rules.period_days(c.opens_on, c.closes_on),
             "done": done,
             "articles": consultation_rules.parse_articles(c.draft_text),
+            "files": list(c.draft_attachments.all()),
             "comments": comments,
             "reasons": consultation_rules.WITHHELD_REASONS,
         },
@@ -141,6 +143,7 @@ def _staff_page(
     errors: dict[int, DecisionForm] | None = None,
     status: int = 200,
     moderation_errors: dict[int, ModerationForm] | None = None,
+    file_form: DraftFileForm | None = None,
 ) -> HttpResponse:
     groups = selectors.consultation_comment_groups(c)
     errors = errors or {}
@@ -165,6 +168,8 @@ def _staff_page(
                 for g in groups
             ],
             "results": selectors.consultation_question_results(c),
+            "files": list(c.draft_attachments.all()),
+            "file_form": file_form or DraftFileForm(),
             "tally": consultation_rules.tally(m.decision for g in groups for m in g.members),
             "days": consultation_rules.period_days(c.opens_on, c.closes_on),
         },
@@ -257,3 +262,42 @@ def staff_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileR
     return FileResponse(
         row.file.open("rb"), as_attachment=True, filename=row.name, content_type=row.content_type
     )
+
+
+@require_GET
+def public_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """A file published with the draft (never a commenter's attachment)."""
+    c = selectors.consultations_public().filter(pk=pk).first()
+    if c is None:
+        raise Http404
+    row = selectors.attachment_of(attachment_id, consultation=c)
+    return FileResponse(
+        row.file.open("rb"), as_attachment=True, filename=row.name, content_type=row.content_type
+    )
+
+
+@login_required
+@require_POST
+def staff_file_add(request: HttpRequest, pk: int) -> HttpResponse:
+    c = selectors.get_consultation_for_staff(request.user, pk)
+    form = DraftFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.consultation_attachment_add(
+                actor=request.user, consultation=c, name=upload.name, data=upload.read()
+            )
+        except ApplicationError as exc:
+            apply_error(form, exc)
+        else:
+            return redirect("participation_staff:consultation", pk=c.pk)
+    return _staff_page(request, c, status=400, file_form=form)
+
+
+@login_required
+@require_POST
+def staff_file_remove(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    c = selectors.get_consultation_for_staff(request.user, pk)
+    row = selectors.attachment_of(attachment_id, consultation=c)
+    services.consultation_attachment_remove(actor=request.user, attachment=row)
+    return redirect("participation_staff:consultation", pk=c.pk)
