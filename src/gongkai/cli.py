@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> None:
             "  search QUERY [--json] [--limit N]  全文检索；search reindex 重建检索索引\n"
             "  foi import|export                  依申请公开记录导入导出\n"
             "  messages import|export|sla         政民互动留言导入导出、办理时限\n"
+            "  consultations import|export        意见征集（含问题和意见）导入导出\n"
+            "  open311 key|service                Open311 接口密钥与服务\n"
             "  report annual --org C --year Y     年度报告（json|docx|xlsx|html）\n"
             "  catalog export --org C --format F  主动公开基本目录导出\n"
             "  inspect [--org C] [--json]         网站自查\n"
