@@ -48,6 +48,7 @@ def test_counts(demo):
     assert demo["reports"] == 1
     assert demo["remedies"] == Remedy.objects.count() >= 3
     assert Request.objects.values("org").distinct().count() == 3
+    assert (demo["proposal_replies"], demo["service_guides"], demo["policy_qas"]) == (4, 3, 3)
 
 
 @pytest.mark.django_db

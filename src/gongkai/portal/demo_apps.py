@@ -38,6 +38,7 @@ from gongkai.orgs.models import Organization, User
 from gongkai.outreach.demo import load_outreach_demo
 from gongkai.participation import services as participation
 from gongkai.participation.models import Message
+from gongkai.policy.demo import load_policy_demo
 from gongkai.publishing import services as publishing
 from gongkai.publishing.demo import ORG_BY_KEY, ORGS
 from gongkai.publishing.models import InfoItem
@@ -1022,6 +1023,7 @@ def load_demo_apps(*, today: date | None = None, seed: int = SEED) -> dict[str, 
         _load_gazette(ctx)
         _load_report(ctx)
         ctx.counts.update(load_outreach_demo(today=ctx.today))
+        ctx.counts.update(load_policy_demo(today=ctx.today))
     counts = dict(ctx.counts)
     counts["skipped"] = len(ctx.skipped)
     return counts
