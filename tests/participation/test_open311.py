@@ -303,3 +303,19 @@ def test_defaults_command_and_service_codes(agency, client):
     assert exc.value.code == 2
     with pytest.raises(SystemExit):
         call_command("open311", "service", "defaults", "--org", "nope", stdout=out, stderr=err)
+
+
+def test_discovery(setup, client):
+    d = client.get(f"{BASE}/discovery.json").json()
+    (endpoint,) = d["endpoints"]
+    assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    assert endpoint["url"].endswith("/open311/v2") and endpoint["formats"] == ["text/xml", "application/json"]
+    assert d["changeset"] and d["key_service"]
+    r = client.get(f"{BASE}/discovery.xml")
+    assert r.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    root = ET.fromstring(r.content)
+    assert root.tag == "discovery"
+    assert [f.text for f in root.findall("endpoints/endpoint/formats/format")] == [
+        "text/xml",
+        "application/json",
+    ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -403,6 +403,18 @@ def consultation_question_results(consultation: Consultation) -> list[QuestionRe
 
 def open311_services() -> QuerySet[Open311Service]:
     return Open311Service.objects.filter(is_active=True).order_by("group", "code")
+
+
+def open311_changeset() -> datetime | None:
+    """When the services last changed (GeoReport discovery's `changeset`): the last `open311.service_set` entry."""
+    from gongkai.core.models import AuditEntry
+
+    return (
+        AuditEntry.objects.filter(action="open311.service_set")
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
 
 
 def open311_service(code: str) -> Open311Service | None:

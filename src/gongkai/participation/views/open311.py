@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -65,7 +66,7 @@ def _render(
         else:
             for record in records:
                 _xml_dict(ET.SubElement(element, item), record)
-        body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, encoding="utf-8")
+        body = b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(element, encoding="utf-8")
         return HttpResponse(body, content_type="text/xml; charset=utf-8", status=status)
     return HttpResponse(
         json.dumps(records, ensure_ascii=False), content_type="application/json; charset=utf-8", status=status
@@ -176,6 +177,28 @@ def request_record(m: Message) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- views
+
+
+@require_GET
+@_api
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    """GeoReport service discovery: the one endpoint of this server, its formats and where to get a key."""
+    changeset = _iso(selectors.open311_changeset())
+    record = {
+        "changeset": changeset,
+        "contact": f"{settings.GONGKAI_SITE_NAME}政务公开办",
+        "key_service": "请向平台管理员（政务公开办）申请 Open311 接口密钥；密钥只显示一次。",
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": request.build_absolute_uri("/open311/v2"),
+                "changeset": changeset,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+    return _render(fmt, "discovery", "", record)
 
 
 @require_GET
