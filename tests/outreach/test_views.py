@@ -146,6 +146,7 @@ def test_public_pages_never_show_contact_data(agency, client):
     for value in CONTACT.values():
         assert value not in text
     assert "今年新增学位两千个。" in text and "已通报" in text
+    assert "<td>未按时</td>" in pages[0].content.decode()  # 30 hours before the first statement: late
     assert "不公开的问题" not in text
     # The staff page shows the contact to the agency.
     staff = (

@@ -77,6 +77,13 @@ class CaseRow:
         return [c for c in self.checks if c.missed]
 
     @property
+    def timeliness(self) -> str:
+        """One word for lists: 未按时 (a target missed), 按时 (all met) or 进行中."""
+        if self.missed:
+            return "未按时"
+        return "按时" if all(c.state == rules.MET for c in self.checks) else "进行中"
+
+    @property
     def overdue_promises(self) -> list[PromiseRow]:
         return [p for p in self.promises if p.state == "overdue"]
 
