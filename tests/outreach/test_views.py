@@ -219,6 +219,7 @@ def test_survey_missing_answer_keeps_the_other_choices(agency):
     assert r.status_code == 400
     body = r.content.decode()
     assert "请选择一项。" in body and "保留这段文字" in body
+    assert f'<a href="#q{q1.pk}">第 1 题：请选择一项。</a>' in body  # the summary links to the question
     q2 = survey.questions.all()[1]
     kept = str(q2.options.all()[1].pk)
     assert re.search(rf'name="q{q2.pk}" value="{kept}" checked', body)
