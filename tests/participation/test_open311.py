@@ -186,6 +186,7 @@ def test_post_xml_answer(setup, client):
         ({"description": ""}, 400, "bad_description"),
         ({"email": "not-an-email"}, 400, "bad_email"),
         ({"media_url": "javascript:alert(1)"}, 400, "bad_media_url"),
+        ({"description": "路面\x00塌陷"}, 400, "bad_character"),
     ],
 )
 def test_post_errors_in_the_spec_shape(setup, client, fields, status, key):

@@ -272,6 +272,8 @@ def _filtered(request: HttpRequest) -> list[Message]:
 
 
 def _post_from(request: HttpRequest) -> services.Open311Post:
+    if any("\x00" in v for _name, values in request.POST.lists() for v in values):
+        raise Open311Error(400, "bad_character", "请求中含有不允许的字符（NUL）。")
     attributes: dict[str, list[str]] = {}
     for name in request.POST:
         if name.startswith("attribute[") and "]" in name:
@@ -299,10 +301,10 @@ def _post_from(request: HttpRequest) -> services.Open311Post:
 @_api
 def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
+        post = _post_from(request)
         key = services.open311_key_authenticate(request.POST.get("api_key", ""))
         if key is None:
             raise Open311Error(403, "bad_api_key", "api_key 无效或已吊销。")
-        post = _post_from(request)
         if not post.service_code.strip():
             raise Open311Error(400, "missing_field", "缺少 service_code。")
         created = services.open311_request_submit(
