@@ -266,6 +266,44 @@ def test_gazette_issue_detail(client, agency):
     ]
 
 
+def _gazette_issue(agency, number, titles):
+    issue = publishing_services.gazette_issue_create(
+        actor=agency.publisher, org=agency.org, year=2026, number=number
+    )
+    for title in titles:
+        item = publish(agency, title)
+        publishing_services.gazette_entry_add(actor=agency.publisher, issue=issue, item=item)
+    publishing_services.gazette_issue_publish(actor=agency.publisher, issue=issue)
+    return issue
+
+
+def test_gazette_list_queries_do_not_grow_with_issues(client, agency, other):
+    """/api/v1/gazette: the tables of contents of a page of issues come from one query, not one per issue; the
+    contents keep their order and leave out an item withdrawn after the issue was published."""
+    _gazette_issue(agency, 1, ["第一期甲", "第一期乙"])
+
+    def listed():
+        with CaptureQueriesContext(connection) as ctx:
+            body = get(client, "/api/v1/gazette", "/api/v1/gazette")
+        return body, len(ctx.captured_queries)
+
+    _, one_issue = listed()
+    second = _gazette_issue(agency, 2, ["第二期甲", "第二期乙", "第二期丙"])
+    _gazette_issue(other, 1, ["他局第一期"])
+    _gazette_issue(agency, 3, ["第三期甲"])
+    withdrawn = second.entries.get(item__title="第二期乙").item
+    publishing_services.item_transition(
+        actor=agency.publisher, item=withdrawn, action="withdraw", comment="内容有误"
+    )
+    body, four_issues = listed()
+    assert body["count"] == 4
+    assert four_issues == one_issue
+    toc = {(r["org"]["code"], r["number"]): [i["title"] for i in r["items"]] for r in body["results"]}
+    assert toc[(agency.org.code, 2)] == ["第二期甲", "第二期丙"]
+    assert toc[(agency.org.code, 1)] == ["第一期甲", "第一期乙"]
+    assert toc[(other.org.code, 1)] == ["他局第一期"]
+
+
 # ---------------------------------------------------------------- conventions
 
 

@@ -21,7 +21,14 @@ from gongkai.orgs.selectors import org_list_public
 from gongkai.policy import rules, selectors
 from gongkai.policy.models import GuideVersion, PolicyQA, PowerListVersion, ProposalReply, ServiceGuide
 from gongkai.publishing import selectors as publishing_selectors
-from gongkai.publishing.api import ApiError, _int_param, api_view, gazette_json, paginate
+from gongkai.publishing.api import (
+    ApiError,
+    _int_param,
+    api_view,
+    gazette_json,
+    gazette_toc_prefetch,
+    paginate,
+)
 
 YEAR_MIN, YEAR_MAX = 1949, 2200
 Q_MAX = 100  # characters of a Q&A text filter
@@ -383,7 +390,12 @@ def qa_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @api_view
 def gazette_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
-    issue = publishing_selectors.gazette_issues_public().filter(pk=pk).first()
+    issue = (
+        publishing_selectors.gazette_issues_public()
+        .prefetch_related(gazette_toc_prefetch())
+        .filter(pk=pk)
+        .first()
+    )
     if issue is None:
         raise ApiError(404, "not_found", "该期公报不存在或未发布。")
     return gazette_json(request, issue)
