@@ -88,6 +88,35 @@ class Dataset(models.Model):
         return self.status == rules.PUBLISHED
 
 
+class DatasetChange(models.Model):
+    """A metadata change of a published (or withdrawn) dataset proposed by agency staff who are not its data
+    publisher: it waits for the agency's data publisher, who applies or rejects it — the review workflow for a
+    dataset that is already public. `data` holds the fields given (dates as ISO strings, tags as a list)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPLIED = "applied", "已采纳"
+        REJECTED = "rejected", "未采纳"
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="changes")
+    data = models.JSONField("修改内容")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.TextField("审核意见", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "数据集修改"
+        verbose_name_plural = "数据集修改"
+
+
 class Resource(models.Model):
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="resources")
     name = models.CharField("名称", max_length=200)

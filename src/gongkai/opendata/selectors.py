@@ -19,6 +19,7 @@ from gongkai.opendata.models import (
     ApiToken,
     DataRequest,
     Dataset,
+    DatasetChange,
     DatastoreRow,
     DatastoreTable,
     Resource,
@@ -45,6 +46,25 @@ def datasets_visible(user: Any) -> QuerySet[Dataset]:
 
 def datasets_for_staff(user: Any) -> QuerySet[Dataset]:
     return Dataset.objects.filter(org__in=orgs_for_staff(user).values("pk")).select_related("org")
+
+
+def dataset_changes(dataset: Dataset) -> list[dict[str, Any]]:
+    """Proposed changes of a dataset, newest first, each with its field-by-field comparison
+    (`[(label, current value, proposed value)]`)."""
+    rows = []
+    for change in DatasetChange.objects.filter(dataset=dataset).select_related("proposed_by", "decided_by"):
+        diff = []
+        for name, proposed in change.data.items():
+            if name == "tags":
+                label, current = "标签", "、".join(dataset.tags.values_list("name", flat=True))
+                proposed = "、".join(proposed)
+            else:
+                label = str(getattr(Dataset._meta.get_field(name), "verbose_name", name))
+                current = getattr(dataset, name)
+            current_text = "" if current is None else str(current)
+            diff.append((label, current_text, "" if proposed is None else str(proposed)))
+        rows.append({"change": change, "diff": diff})
+    return rows
 
 
 def get_dataset_for_staff(user: Any, pk: int) -> Dataset:

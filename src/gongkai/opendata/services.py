@@ -25,6 +25,7 @@ from gongkai.opendata.models import (
     ApiToken,
     DataRequest,
     Dataset,
+    DatasetChange,
     DatastoreRow,
     DatastoreTable,
     Resource,
@@ -222,6 +223,94 @@ def dataset_update(*, actor: Any, dataset: Dataset, data: DatasetData, submit: b
         data={"fields": [f.name for f in fields(data) if getattr(data, f.name) is not None]},
     )
     return dataset
+
+
+def _data_json(data: DatasetData) -> dict[str, Any]:
+    """The fields a change gives, as JSON (dates in ISO form)."""
+    out: dict[str, Any] = {}
+    for f in fields(data):
+        value = getattr(data, f.name)
+        if value is not None:
+            out[f.name] = value.isoformat() if isinstance(value, date) else value
+    return out
+
+
+def _data_from_json(raw: dict[str, Any]) -> DatasetData:
+    known = {f.name for f in fields(DatasetData)}
+    values = {k: v for k, v in raw.items() if k in known}
+    for name in ("temporal_start", "temporal_end"):
+        if isinstance(values.get(name), str):
+            values[name] = date.fromisoformat(values[name])
+    return DatasetData(**values)
+
+
+@transaction.atomic
+def dataset_change_propose(*, actor: Any, dataset: Dataset, data: DatasetData) -> DatasetChange:
+    """Staff who are not the agency's data publisher propose a change to a published or withdrawn dataset; it
+    takes effect when a data publisher applies it (`dataset_change_decide`). One pending change per dataset."""
+    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    roles = roles_of(actor, dataset.org)
+    if not roles:
+        raise PermissionDenied("您不是该数据集所属单位的工作人员，不能修改它。")
+    if rules.PUBLISHER in roles or dataset.status in rules.EDITABLE:
+        raise ApplicationError("not_needed", "该数据集可以直接修改，无需提交审核。")
+    errors = _validate(data, creating=False, instance=dataset)
+    if errors:
+        raise DatasetInvalid(errors)
+    if DatasetChange.objects.filter(dataset=dataset, status=DatasetChange.Status.PENDING).exists():
+        raise ApplicationError(
+            "change_pending", "该数据集已有一项待审核的修改，请等本单位数据发布人处理后再提交。"
+        )
+    change = DatasetChange.objects.create(dataset=dataset, data=_data_json(data), proposed_by=actor)
+    audit_log(
+        actor=actor,
+        action="dataset.change_propose",
+        obj=dataset,
+        org_code=dataset.org.code,
+        to_state=change.status,
+        data={"change": change.pk, "fields": sorted(change.data)},
+    )
+    return change
+
+
+@transaction.atomic
+def dataset_change_decide(
+    *, actor: Any, change: DatasetChange, approve: bool, comment: str = ""
+) -> DatasetChange:
+    """The agency's data publisher applies a proposed change (checked again against the dataset as it is now)
+    or rejects it with a reason."""
+    change = DatasetChange.objects.select_for_update().get(pk=change.pk)
+    dataset = Dataset.objects.select_for_update().select_related("org").get(pk=change.dataset_id)
+    if not may_publish(actor, dataset.org):
+        raise PermissionDenied("只有本单位的数据发布人可以审核数据集的修改。")
+    if change.status != DatasetChange.Status.PENDING:
+        raise ApplicationError("bad_state", "该修改已经处理。")
+    if not approve and not comment.strip():
+        raise ApplicationError("comment_required", "不采纳修改须说明理由。", field="comment")
+    if approve:
+        data = _data_from_json(change.data)
+        errors = _validate(data, creating=False, instance=dataset)
+        if errors:
+            raise DatasetInvalid(errors)
+        _apply(dataset, data)
+        dataset.save()
+        _set_tags(dataset, data.tags)
+    change.status = DatasetChange.Status.APPLIED if approve else DatasetChange.Status.REJECTED
+    change.comment = comment.strip()
+    change.decided_by = actor
+    change.decided_at = timezone.now()
+    change.save()
+    audit_log(
+        actor=actor,
+        action="dataset.change_apply" if approve else "dataset.change_reject",
+        obj=dataset,
+        org_code=dataset.org.code,
+        from_state=DatasetChange.Status.PENDING,
+        to_state=change.status,
+        comment=change.comment,
+        data={"change": change.pk, "fields": sorted(change.data)},
+    )
+    return change
 
 
 @transaction.atomic

@@ -11,6 +11,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("datasets/<int:pk>/edit/", staff.dataset_edit, name="dataset_edit"),
     path("datasets/<int:pk>/resources/<int:resource_pk>/field-type/", staff.field_type, name="field_type"),
     path("datasets/<int:pk>/transition/", staff.dataset_transition, name="dataset_transition"),
+    path(
+        "datasets/<int:pk>/changes/<int:change_pk>/decide/",
+        staff.dataset_change_decide,
+        name="dataset_change_decide",
+    ),
     path("applications/", staff.applications, name="applications"),
     path("applications/<int:pk>/decide/", staff.application_decide, name="application_decide"),
     path("applications/<int:pk>/revoke/", staff.application_revoke, name="application_revoke"),

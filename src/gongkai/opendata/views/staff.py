@@ -64,13 +64,19 @@ def dataset_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial["tags"] = ", ".join(dataset.tags.values_list("name", flat=True))
     form = DatasetForm(request.POST or None, orgs=[], editing=True, initial=initial)
     status = 200
+    propose = dataset.status not in rules.EDITABLE and rules.PUBLISHER not in services.roles_of(
+        request.user, dataset.org
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.dataset_update(actor=request.user, dataset=dataset, data=form.to_data())
+            if propose:  # a published dataset: the change waits for the agency's data publisher
+                services.dataset_change_propose(actor=request.user, dataset=dataset, data=form.to_data())
+            else:
+                services.dataset_update(actor=request.user, dataset=dataset, data=form.to_data())
         except ApplicationError as exc:
             status = _form_error(form, exc)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, "修改已提交，待本单位数据发布人审核后生效。" if propose else "已保存。")
             return redirect("opendata_staff:dataset", pk=dataset.pk)
     elif request.method == "POST":
         status = 400
@@ -135,9 +141,32 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": rules.available_actions(dataset.status, roles),
             "status_label": rules.STATUS_LABELS[dataset.status],
             "column_types": rules.COLUMN_TYPES,
+            "changes": selectors.dataset_changes(dataset),
+            "may_publish": rules.PUBLISHER in roles,
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def dataset_change_decide(request: HttpRequest, pk: int, change_pk: int) -> HttpResponse:
+    dataset = selectors.get_dataset_for_staff(request.user, pk)
+    change = dataset.changes.filter(pk=change_pk).first()
+    if change is None:
+        raise Http404("没有找到该修改。")
+    try:
+        services.dataset_change_decide(
+            actor=request.user,
+            change=change,
+            approve=request.POST.get("decision") == "apply",
+            comment=request.POST.get("comment", ""),
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已处理。")
+    return redirect("opendata_staff:dataset", pk=dataset.pk)
 
 
 @login_required
