@@ -280,6 +280,9 @@ def test_staff_moderation_page(consultation, publisher, client):
     assert staff.login(username=publisher.username, password=PASSWORD)
     page = staff.get(reverse("participation_staff:consultation", args=[consultation.pk])).content.decode()
     assert "问题统计" in page and "待审核" in page
+    (row,) = selectors.consultations_for_staff(selectors.consultation_orgs_for_staff(publisher))
+    assert (row.comment_count, row.pending_count, row.undecided_count) == (1, 1, 1)
+    assert staff.get(reverse("participation_staff:consultations")).status_code == 200
     url = reverse("participation_staff:comment_moderate", args=[consultation.pk, comment.pk])
     r = staff.post(url, {f"m{comment.pk}-action": "withhold"})
     assert r.status_code == 400 and "不予公开须选择原因" in r.content.decode()

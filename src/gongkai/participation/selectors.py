@@ -303,6 +303,20 @@ def consultation_orgs_for_staff(user: Any) -> QuerySet[Organization]:
     return orgs_with_role(user, *services.CONSULTATION_ROLES)
 
 
+def consultations_for_staff(orgs: QuerySet[Organization]) -> QuerySet[Consultation]:
+    """The consultations of the given agencies with their comment counts (all, awaiting moderation, undecided)."""
+    return (
+        Consultation.objects.filter(org__in=orgs)
+        .select_related("org")
+        .annotate(
+            comment_count=Count("comments"),
+            pending_count=Count("comments", filter=Q(comments__moderation=consultation_rules.PENDING)),
+            undecided_count=Count("comments", filter=Q(comments__decision="")),
+        )
+        .order_by("-opens_on", "-id")
+    )
+
+
 def get_consultation_for_staff(user: Any, pk: int) -> Consultation:
     """The one road to a consultation in the back office (Http404 for another agency's)."""
     consultation = Consultation.objects.select_related("org").filter(pk=pk).first()

@@ -128,7 +128,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         request,
         "participation/staff/consultations.html",
         {
-            "consultations": Consultation.objects.filter(org__in=orgs).select_related("org")[:200],
+            "consultations": selectors.consultations_for_staff(orgs)[:200],
             "form": form,
             "orgs": orgs,
             "org": org,
