@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -155,36 +158,47 @@ def dataset_change_decide(request: HttpRequest, pk: int, change_pk: int) -> Http
     change = dataset.changes.filter(pk=change_pk).first()
     if change is None:
         raise Http404("没有找到该修改。")
-    try:
-        services.dataset_change_decide(
+    return _post_action(
+        request,
+        lambda: services.dataset_change_decide(
             actor=request.user,
             change=change,
             approve=request.POST.get("decision") == "apply",
             comment=request.POST.get("comment", ""),
-        )
+        ),
+        "已处理。",
+        redirect("opendata_staff:dataset", pk=dataset.pk),
+    )
+
+
+def _post_action(
+    request: HttpRequest, call: Callable[[], Any], done: str, then: HttpResponse
+) -> HttpResponse:
+    """Run a service for a POST form: its refusal or `done` as the page message, then the redirect `then`."""
+    try:
+        call()
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已处理。")
-    return redirect("opendata_staff:dataset", pk=dataset.pk)
+        messages.success(request, done)
+    return then
 
 
 @login_required
 @require_POST
 def dataset_transition(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = selectors.get_dataset_for_staff(request.user, pk)
-    try:
-        services.dataset_transition(
+    return _post_action(
+        request,
+        lambda: services.dataset_transition(
             actor=request.user,
             dataset=dataset,
             action=request.POST.get("action", ""),
             comment=request.POST.get("comment", ""),
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "操作成功。")
-    return redirect("opendata_staff:dataset", pk=dataset.pk)
+        ),
+        "操作成功。",
+        redirect("opendata_staff:dataset", pk=dataset.pk),
+    )
 
 
 @login_required
@@ -227,33 +241,31 @@ def applications(request: HttpRequest) -> HttpResponse:
 @require_POST
 def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.get_application_for_staff(request.user, pk)
-    try:
-        services.access_decide(
+    return _post_action(
+        request,
+        lambda: services.access_decide(
             actor=request.user,
             application=application,
             approve=request.POST.get("decision") == "approve",
             reply=request.POST.get("reply", ""),
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已处理。")
-    return redirect("opendata_staff:applications")
+        ),
+        "已处理。",
+        redirect("opendata_staff:applications"),
+    )
 
 
 @login_required
 @require_POST
 def application_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.get_application_for_staff(request.user, pk)
-    try:
-        services.access_revoke(
+    return _post_action(
+        request,
+        lambda: services.access_revoke(
             actor=request.user, application=application, reason=request.POST.get("reply", "")
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已撤销，该申请人的下载链接随即失效。")
-    return redirect("opendata_staff:applications")
+        ),
+        "已撤销，该申请人的下载链接随即失效。",
+        redirect("opendata_staff:applications"),
+    )
 
 
 @login_required
