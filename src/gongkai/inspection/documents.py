@@ -54,6 +54,13 @@ def bulletin_docx(bulletin: Any) -> bytes:
         for c, text in enumerate(values):
             cells[r][c].text = text
 
+    # Setting a style by name looks up the default style among all styles every time (seconds for 60 agencies):
+    # resolve the bullet style once and write its id into each paragraph.
+    bullet_id = document.styles["List Bullet"].style_id
+
+    def bullet(text: str) -> None:
+        document.add_paragraph(text)._p.get_or_add_pPr().style = bullet_id
+
     document.add_heading("二、存在问题及整改要求", level=2)
     document.add_paragraph(f"请各单位于{data.get('fix_by_text', '')}前完成整改，并将整改情况报送政务公开办。")
     for row in rows:
@@ -62,9 +69,9 @@ def bulletin_docx(bulletin: Any) -> bytes:
             continue
         document.add_heading(row["name"], level=3)
         for veto in row.get("vetoes", []):
-            document.add_paragraph(f"单项否决：{veto}", style="List Bullet")
+            bullet(f"单项否决：{veto}")
         for p in problems:
-            document.add_paragraph(f"{p['label']}：{p['detail']}（{p['since']} 发现）", style="List Bullet")
+            bullet(f"{p['label']}：{p['detail']}（{p['since']} 发现）")
         if row.get("more"):
             document.add_paragraph(f"另有 {row['more']} 个问题，详见网站检查页面。")
     document.core_properties.title = bulletin.title
@@ -136,9 +143,10 @@ def ledger_xlsx(plan: Any, units: list[Any]) -> bytes:
         )
     for col, width in zip("ABCDEFGHIJKL", (6, 16, 50, 18, 8, 12, 8, 40, 40, 8, 10, 30), strict=True):
         ws.column_dimensions[col].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")
     for row in ws.iter_rows(min_row=3):
         for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = wrap
         row[5].number_format = "yyyy-mm-dd"
     out = io.BytesIO()
     wb.save(out)

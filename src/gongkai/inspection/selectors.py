@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -36,6 +36,7 @@ from gongkai.inspection.models import (
     ColumnPolicy,
     DeductionRule,
     Finding,
+    InspectionRun,
     ManualScore,
     OrgVerdict,
     Precheck,
@@ -793,9 +794,7 @@ def overview_for_staff(user: Any) -> list[dict[str, Any]]:
         .annotate(n=Count("id"))
         .values_list("org_id", "n")
     )
-    verdicts: dict[int, OrgVerdict] = {}
-    for v in OrgVerdict.objects.filter(org__in=orgs).select_related("run").order_by("run__started_at", "id"):
-        verdicts[v.org_id] = v  # the newest wins
+    verdicts = latest_verdicts(orgs)
     return [{"org": o, "verdict": verdicts.get(o.pk), "open": counts.get(o.pk, 0)} for o in orgs]
 
 
@@ -823,15 +822,32 @@ def findings_open_at(orgs: list[Organization], moment: datetime) -> QuerySet[Fin
 
 
 def latest_verdicts(
-    orgs: list[Organization], until: date, since: date | None = None
+    orgs: list[Organization], until: date | None = None, since: date | None = None
 ) -> dict[int, OrgVerdict]:
-    """Each agency's verdict of the newest stored run as of a date in [since, until]."""
-    qs = OrgVerdict.objects.filter(org__in=orgs, run__as_of__lte=until)
+    """Each agency's verdict of the newest stored run dated in [since, until] (by date, then start time).
+
+    Runs are read newest first, 20 at a time, until every agency has its verdict: usually one query for the runs
+    and one for the verdicts, whatever the length of the history."""
+    runs = InspectionRun.objects.order_by("-as_of", "-started_at", "-id")
+    if until is not None:
+        runs = runs.filter(as_of__lte=until)
     if since is not None:
-        qs = qs.filter(run__as_of__gte=since)
+        runs = runs.filter(as_of__gte=since)
+    remaining = {o.pk for o in orgs}
     found: dict[int, OrgVerdict] = {}
-    for v in qs.select_related("run").order_by("run__as_of", "run__started_at", "id"):
-        found[v.org_id] = v  # the newest wins
+    offset, size = 0, 20
+    while remaining:
+        chunk = list(runs.values_list("pk", flat=True)[offset : offset + size])
+        if not chunk:
+            break
+        order = {pk: n for n, pk in enumerate(chunk)}
+        newest: dict[int, OrgVerdict] = {}
+        for v in OrgVerdict.objects.filter(run_id__in=chunk, org_id__in=remaining).select_related("run"):
+            if v.org_id not in newest or order[v.run_id] < order[newest[v.org_id].run_id]:
+                newest[v.org_id] = v
+        found.update(newest)
+        remaining -= set(newest)
+        offset += size
     return found
 
 
@@ -1019,31 +1035,37 @@ def trend(
         .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=start_of_day(first)))
         .values_list("first_seen_at", "resolved_at")
     ]
-    newest: dict[tuple[date, int], OrgVerdict] = {}
-    for v in (
+    newest: dict[tuple[date, int], tuple[int, str]] = {}  # (day, org) → (score, verdict) of the newest run
+    for day, org_id, score, verdict in (
         OrgVerdict.objects.filter(org__in=orgs, run__as_of__gte=first, run__as_of__lte=today)
-        .select_related("run")
         .order_by("run__started_at", "id")
+        .values_list("run__as_of", "org_id", "score", "verdict")
     ):
-        newest[(v.run.as_of, v.org_id)] = v
-    by_day: dict[date, list[OrgVerdict]] = defaultdict(list)
-    for (day, _org), v in newest.items():
-        by_day[day].append(v)
+        newest[(day, org_id)] = (score, verdict)
+    by_day: dict[date, list[tuple[int, str]]] = defaultdict(list)
+    for (day, _org), value in newest.items():
+        by_day[day].append(value)
     starts = [s for s, _ in spans] + list(by_day)
     if not starts:
         return []
-    day = max(first, min(starts))
+    begin = max(first, min(starts))
+    # Open at the end of a day = seen on or before it and not resolved on or before it: running sums.
+    opened: Counter[date] = Counter(max(s, begin) for s, _ in spans)
+    closed: Counter[date] = Counter(r for _, r in spans if r is not None and r >= begin)
+    new = Counter(s for s, _ in spans)
     rows = []
+    day, open_now = begin, 0
     while day <= today:
+        open_now += opened[day] - closed[day]
         verdicts = by_day.get(day, [])
         rows.append(
             {
                 "day": day,
-                "open": sum(1 for s, r in spans if s <= day and (r is None or r > day)),
-                "new": sum(1 for s, _ in spans if s == day),
-                "fixed": sum(1 for _, r in spans if r == day),
-                "score": calc.round2(sum(v.score for v in verdicts) / len(verdicts)) if verdicts else None,
-                "failing": sum(1 for v in verdicts if v.verdict == "fail") if verdicts else None,
+                "open": open_now,
+                "new": new[day],
+                "fixed": closed[day],
+                "score": calc.round2(sum(v[0] for v in verdicts) / len(verdicts)) if verdicts else None,
+                "failing": sum(1 for v in verdicts if v[1] == "fail") if verdicts else None,
             }
         )
         day += timedelta(days=1)

@@ -878,7 +878,7 @@ def plan_import(*, actor: Any, plan: WorkPlan, data: bytes) -> tuple[int, list[s
     names = _org_names()
     last = plan.tasks.order_by("-sort_order").first()
     order = last.sort_order if last else 0
-    stored = 0
+    accepted: list[tuple[Task, list[tuple[Organization, bool]]]] = []
     for row in rows:
         unknown = [u for u in row.lead + row.support if u not in names]
         if unknown:
@@ -887,7 +887,7 @@ def plan_import(*, actor: Any, plan: WorkPlan, data: bytes) -> tuple[int, list[s
             )
             continue
         order += 1
-        task = Task.objects.create(
+        task = Task(
             plan=plan,
             number=row.number,
             category=row.category,
@@ -896,11 +896,16 @@ def plan_import(*, actor: Any, plan: WorkPlan, data: bytes) -> tuple[int, list[s
             deadline_text=row.deadline_text,
             sort_order=order,
         )
-        members: dict[int, TaskUnit] = {}
+        members: dict[int, tuple[Organization, bool]] = {}
         for name, lead in [(u, True) for u in row.lead] + [(u, False) for u in row.support]:
-            members.setdefault(names[name].pk, TaskUnit(task=task, org=names[name], lead=lead))
-        TaskUnit.objects.bulk_create(members.values())
-        stored += 1
+            members.setdefault(names[name].pk, (names[name], lead))
+        accepted.append((task, list(members.values())))
+    Task.objects.bulk_create([task for task, _ in accepted], batch_size=500)  # primary keys set (SQLite, PG)
+    TaskUnit.objects.bulk_create(
+        [TaskUnit(task=task, org=org, lead=lead) for task, members in accepted for org, lead in members],
+        batch_size=1000,
+    )
+    stored = len(accepted)
     audit_log(
         actor=actor, action="inspection.plan_import", obj=plan, data={"tasks": stored, "skipped": len(errors)}
     )
