@@ -125,3 +125,30 @@ def test_daily_run_finds_pii_in_a_pdf_and_reports_an_unreadable_file():
     default_storage.delete(broken.file.name)
     report = run(agency)
     assert "文件缺失" in next(f for f in report.findings if f.code == rules.ATTACHMENT_UNREADABLE).detail
+
+
+def ofd_bytes(*pages: str, doctype: bool = False) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(
+            "OFD.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"/>',
+        )
+        for n, text in enumerate(pages):
+            head = '<!DOCTYPE x [<!ENTITY a "aaaa">]>' if doctype else ""
+            archive.writestr(
+                f"Doc_0/Pages/Page_{n}/Content.xml",
+                f'<?xml version="1.0" encoding="UTF-8"?>{head}<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016">'
+                f'<ofd:Content><ofd:Layer><ofd:TextObject><ofd:TextCode X="0" Y="0">{text}</ofd:TextCode>'
+                "</ofd:TextObject></ofd:Layer></ofd:Content></ofd:Page>",
+            )
+    return out.getvalue()
+
+
+def test_extract_reads_ofd_pages_and_refuses_entities():
+    got = attachment_text.extract("公示.ofd", ofd_bytes("第一页", f"联系电话{MOBILE}"))
+    assert got.state == attachment_text.OK and "第一页" in got.text and MOBILE in got.text
+    assert attachment_text.extract("坏.ofd", ofd_bytes("x", doctype=True)).state == attachment_text.UNREADABLE
+    assert attachment_text.extract("坏.ofd", b"PK\x03\x04broken").state == attachment_text.UNREADABLE

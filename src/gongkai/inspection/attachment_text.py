@@ -1,9 +1,10 @@
 """The text of an attachment, for the personal-data and sensitive-word checks (R-PII-1; issue 10 items 2 and 5).
 
 No Django: `extract(name, data)` reads .docx (python-docx: paragraphs and tables), .xlsx (openpyxl: cell values),
-.pdf (pypdf: the text layer), .txt/.csv/.html; anything else (images, OFD, old .doc/.xls, archives) and a PDF with
-no text layer (a scan) are `no_text` — the checks cannot see into them; a file that cannot be opened (damaged,
-encrypted, not what its name says) is `unreadable`. Never raises; bounded (pages, rows, characters)."""
+.pdf (pypdf: the text layer), .ofd (the TextCode of each page's XML), .txt/.csv/.html; anything else (images,
+old .doc/.xls/.wps, archives) and a PDF with no text layer (a scan) are `no_text` — the checks cannot see into
+them; a file that cannot be opened (damaged, encrypted, not what its name says) is `unreadable`. Never raises;
+bounded (pages, rows, characters, OFD member sizes)."""
 
 from __future__ import annotations
 
@@ -75,6 +76,68 @@ def _pdf(data: bytes) -> str:
     return "\n".join(parts)
 
 
+MAX_OFD_MEMBER = 20 * 1024 * 1024
+MAX_OFD_TOTAL = 100 * 1024 * 1024
+
+
+def _ofd(data: bytes) -> str:
+    """OFD (GB/T 33190): a zip whose pages are XML; the text is in the `TextCode` elements of each page's
+    Content.xml. Members are size-checked before they are read (a zip bomb is `unreadable`)."""
+    import zipfile
+
+    parts: list[str] = []
+    total = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        pages = sorted(
+            (
+                i
+                for i in archive.infolist()
+                if i.filename.lower().endswith("content.xml") and "/pages/" in i.filename.lower()
+            ),
+            key=lambda i: i.filename,
+        )
+        for info in pages:
+            total += info.file_size
+            if info.file_size > MAX_OFD_MEMBER or total > MAX_OFD_TOTAL:
+                raise ValueError("too large")
+            parts.append(_text_codes(archive.read(info)))
+    return "\n".join(parts)
+
+
+def _text_codes(xml: bytes) -> str:
+    """The character data inside `TextCode` elements, read with expat; a document type declaration (the door to
+    entity expansion) is refused."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    parts: list[str] = []
+    depth = 0
+
+    def start(name: str, _attrs: object) -> None:
+        nonlocal depth
+        if name.endswith("TextCode"):
+            depth += 1
+
+    def end(name: str) -> None:
+        nonlocal depth
+        if name.endswith("TextCode"):
+            depth -= 1
+
+    def chars(data: str) -> None:
+        if depth > 0:
+            parts.append(data)
+
+    def doctype(*_args: object) -> None:
+        raise ValueError("doctype")
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    parser.StartDoctypeDeclHandler = doctype
+    parser.Parse(xml, True)
+    return "".join(parts)
+
+
 def _plain(data: bytes, *, html: bool) -> str:
     best = from_bytes(data[: MAX_CHARS * 4]).best()
     text = str(best) if best is not None else data.decode("utf-8", "replace")
@@ -90,6 +153,8 @@ def extract(name: str, data: bytes) -> Extracted:
             text = _xlsx(data)
         elif ext == "pdf":
             text = _pdf(data)
+        elif ext == "ofd":
+            text = _ofd(data)
         elif ext in ("txt", "csv"):
             text = _plain(data, html=False)
         elif ext in ("html", "htm"):
