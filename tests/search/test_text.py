@@ -130,9 +130,25 @@ def test_doc_no_candidates(typed, expected):
 
 def test_unquoted_term_is_its_words_and_single_characters_stay_together(seg):
     clauses = term_clauses(RawTerm("市教育局发布的通知"), seg)
-    assert [[t.text for t in c.words] for c in clauses] == [["市"], ["教育局"], ["发布"], ["通知"]]
+    assert [[t.text for t in c.words] for c in clauses] == [["市", "教育局"], ["发布"], ["通知"]]
     clauses = term_clauses(RawTerm("第5号"), seg)
     assert [[t.text for t in c.words] for c in clauses] == [["第", "5", "号"]]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        # Fragments cut out of titles: the one-character ends join a neighbouring word in a phrase.
+        ("中华人民共和国乡", [["中华人民共和国", "乡"]]),
+        ("人民政府办", [["人民政府", "办"]]),
+        ("北省农村义务教", [["北", "省", "农村"], ["义务", "教"]]),
+        ("省教育厅", [["省", "教育厅"]]),
+        ("年政府信息公", [["年", "政府"], ["信息", "公"]]),
+        ("教育的发展", [["教育"], ["发展"]]),  # a stopword between words is still dropped
+    ],
+)
+def test_one_character_tokens_join_their_neighbour(seg, typed, expected):
+    assert [[t.text for t in c.words] for c in term_clauses(RawTerm(typed), seg)] == expected
 
 
 def test_quoted_term_is_one_phrase(seg):
@@ -240,3 +256,11 @@ def test_fast_paths_agree_on_real_documents(seg):
     for text in texts:
         assert fold(text) == fold_reference(text)
         assert seg.streams(text) == joined(seg.analyze(text))
+
+
+@pytest.mark.parametrize("at", [0, 3_990, 3_998, 4_000, 9_000, 59_000])
+def test_snippet_finds_the_first_hit_wherever_it_is(at):
+    text = "甲" * at + "最低生活保障" + "乙" * (60_000 - at)
+    html_text, found = snippets.snippet(text, ["最低生活保障"])
+    assert found
+    assert "<mark>最低生活保障</mark>" in html_text

@@ -124,8 +124,11 @@ def _split_at_marks(tokens: list[Token]) -> list[list[Token]]:
 
 def term_clauses(term: RawTerm, segmenter: Segmenter) -> list[Clause]:
     """The clauses a term asks for. A quoted term is one phrase. An unquoted one gives one clause per word
-    (all must occur, anywhere), except that a run of one-character tokens (an unknown name, 5号) stays a
-    phrase; a lone one-character stopword is dropped unless nothing else is left."""
+    (all must occur, anywhere), except that one-character tokens stay with their neighbours: a run of them is
+    a phrase with the word that follows it (市教育局 → "市 教育局"; 北省农村 → "北 省 农村"), or with the word
+    before it at the end of the term (人民政府办 → "人民政府 办"), or alone (5号) — a fragment cut out of the
+    middle of words is then matched as text, not as words it does not contain; a lone one-character stopword
+    is dropped unless nothing else is left."""
     tokens = segmenter.analyze(term.text, subwords=False)
     if not any(t.text != MARK for t in tokens):
         return []
@@ -137,23 +140,41 @@ def term_clauses(term: RawTerm, segmenter: Segmenter) -> list[Clause]:
     clauses: list[Clause] = []
     dropped: list[Clause] = []
     for segment in _split_at_marks(tokens):
-        run: list[Token] = []
-
-        def flush(run: list[Token]) -> None:
-            if len(run) >= 2:
-                clauses.append(Clause(tuple(run[:MAX_CLAUSE_TOKENS])))
-            elif run:
-                (clauses if run[0].text not in STOPWORDS else dropped).append(Clause((run[0],)))
-
+        groups: list[list[Token]] = []  # words and runs of one-character tokens, in order
         for token in segment:
-            if len(token.text) == 1 and (not run or token.pos == run[-1].pos + 1):
-                run.append(token)
+            single = len(token.text) == 1
+            previous = groups[-1] if groups else None
+            if single and previous and len(previous[-1].text) == 1 and token.pos == previous[-1].pos + 1:
+                previous.append(token)
+            else:
+                groups.append([token])
+        index = 0
+        while index < len(groups):
+            group = groups[index]
+            if len(group[0].text) > 1:
+                clauses.append(Clause(tuple(group)))
+                index += 1
                 continue
-            flush(run)
-            run = [token] if len(token.text) == 1 else []
-            if len(token.text) > 1:
-                clauses.append(Clause((token,)))
-        flush(run)
+            if len(group) == 1 and group[0].text in STOPWORDS:
+                dropped.append(Clause(tuple(group)))
+                index += 1
+                continue
+            following = groups[index + 1] if index + 1 < len(groups) else None
+            if following and following[0].pos == group[-1].pos + 1:
+                clauses.append(Clause(tuple([*group, *following][:MAX_CLAUSE_TOKENS])))
+                index += 2
+                continue
+            before = clauses[-1].tokens if clauses else ()
+            if (
+                following is None
+                and len(before) == 1
+                and len(before[0].text) > 1
+                and before[0].pos + len(before[0].text) == group[0].pos
+            ):
+                clauses[-1] = Clause(tuple([*before, *group][:MAX_CLAUSE_TOKENS]))
+            else:
+                clauses.append(Clause(tuple(group[:MAX_CLAUSE_TOKENS])))
+            index += 1
     return clauses or dropped
 
 
