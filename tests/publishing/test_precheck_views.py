@@ -146,3 +146,26 @@ def test_exempt_column_records_the_exemption(client, agency):
     approve(client, agency, item)
     item.refresh_from_db()
     assert item.status == InfoItem.Status.APPROVED
+
+
+def test_interpretation_reviewed_with_its_policy_is_prechecked_too(client, agency):
+    from gongkai.publishing import services as publishing_services
+
+    policy = draft(agency, "某某管理办法", kind="normative", body_html="<p>第一条 为了规范管理。</p>")
+    reading = draft(agency, "《某某管理办法》解读", body_html=f"<p>咨询电话{MOBILE}</p>")
+    publishing_services.item_relation_add(
+        actor=agency.drafter, source=reading, type="interprets", target=policy
+    )
+    page = submit(client, agency, policy).content.decode()
+    assert "发布前检查发现 1 处" in page
+    assert Precheck.objects.get(item=policy).state == Precheck.State.CLEAN
+    assert Precheck.objects.get(item=reading).state == Precheck.State.PENDING
+    page = approve(client, agency, policy).content.decode()
+    assert "含政策解读" in page
+    policy.refresh_from_db()
+    assert policy.status == InfoItem.Status.SUBMITTED
+    approve(client, agency, policy, precheck_confirm="1")
+    policy.refresh_from_db()
+    reading.refresh_from_db()
+    assert policy.status == reading.status == InfoItem.Status.APPROVED
+    assert Precheck.objects.get(item=reading).confirmed_by == agency.reviewer

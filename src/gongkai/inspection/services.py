@@ -467,36 +467,59 @@ def _check_reviewer(actor: Any, item: InfoItem) -> None:
         raise PermissionDenied("只有本单位的审核人或发布人可以核实检查结果。")
 
 
-@transaction.atomic
-def precheck_gate(*, actor: Any, item: InfoItem, confirmed: bool) -> Precheck | None:
-    """Before approval: a pending precheck must be confirmed (“已核实，确认发布”), else the item goes back.
+def _reviewed_together(item: InfoItem) -> list[InfoItem]:
+    """The item and, for a rule or normative document, its interpretations that are under review with it
+    (R-PUB-8 三同步: they are submitted and approved in the same transition)."""
+    items = [item]
+    if item.kind in publishing_services.POLICY_KINDS:
+        items += [
+            c for c in publishing_services.interpretations_of(item) if c.status == InfoItem.Status.SUBMITTED
+        ]
+    return items
 
-    An item submitted before prechecks existed is checked now. Returns the precheck (None when clean)."""
-    record = selectors.latest_precheck(item) or precheck_record(actor=actor, item=item)
-    if record.state != Precheck.State.PENDING:
-        return record
+
+@transaction.atomic
+def precheck_submitted(*, actor: Any, item: InfoItem) -> list[Precheck]:
+    """At submit: the precheck of the item and of the interpretations submitted with it."""
+    return [precheck_record(actor=actor, item=i) for i in _reviewed_together(item)]
+
+
+@transaction.atomic
+def precheck_gate(*, actor: Any, item: InfoItem, confirmed: bool) -> list[Precheck]:
+    """Before approval: every pending precheck of the item and of the interpretations approved with it must be
+    confirmed (“已核实，确认发布”), else the item goes back. An item submitted before prechecks existed is checked
+    now. Returns the prechecks."""
+    records = [
+        selectors.latest_precheck(i) or precheck_record(actor=actor, item=i) for i in _reviewed_together(item)
+    ]
+    pending = [r for r in records if r.state == Precheck.State.PENDING]
+    if not pending:
+        return records
     if not confirmed:
+        count = sum(len(r.matches) for r in pending)
         raise ApplicationError(
             "precheck_unconfirmed",
-            f"发布前检查发现 {len(record.matches)} 处疑似个人信息或敏感词：请逐项核实后勾选“已核实，确认发布”，"
-            "或遮蔽后再审核，或退回修改。",
+            f"发布前检查发现 {count} 处疑似个人信息或敏感词{'（含政策解读）' if len(records) > 1 else ''}："
+            "请逐项核实后勾选“已核实，确认发布”，或遮蔽后再审核，或退回修改。",
             field="precheck_confirm",
         )
     _check_reviewer(actor, item)
-    record.state = Precheck.State.CONFIRMED
-    record.confirmed_at = timezone.now()
-    record.confirmed_by = actor
-    record.save(update_fields=["state", "confirmed_at", "confirmed_by"])
-    audit_log(
-        actor=actor,
-        action="inspection.precheck_confirm",
-        obj=item,
-        org_code=item.org.code,
-        from_state=Precheck.State.PENDING,
-        to_state=Precheck.State.CONFIRMED,
-        data={"matches": len(record.matches), "precheck": record.pk},
-    )
-    return record
+    now = timezone.now()
+    for record in pending:
+        record.state = Precheck.State.CONFIRMED
+        record.confirmed_at = now
+        record.confirmed_by = actor
+        record.save(update_fields=["state", "confirmed_at", "confirmed_by"])
+        audit_log(
+            actor=actor,
+            action="inspection.precheck_confirm",
+            obj=record.item,
+            org_code=item.org.code,
+            from_state=Precheck.State.PENDING,
+            to_state=Precheck.State.CONFIRMED,
+            data={"matches": len(record.matches), "precheck": record.pk},
+        )
+    return records
 
 
 @transaction.atomic

@@ -240,12 +240,14 @@ def item_transition(request: HttpRequest, pk: int) -> HttpResponse:
             services.item_transition(
                 actor=request.user, item=item, action=action, comment=form.cleaned_data["comment"]
             )
-            if action == "submit":  # R-PII-1 and the word list, on the body and attachments
-                precheck = inspection_services.precheck_record(actor=request.user, item=item)
-                if precheck.state == precheck.State.PENDING:
-                    messages.warning(
-                        request, f"发布前检查发现 {len(precheck.matches)} 处疑似个人信息或敏感词，请核实。"
-                    )
+            if action == "submit":  # R-PII-1 and the word list, on the body and attachments (and 解读)
+                found = sum(
+                    len(p.matches)
+                    for p in inspection_services.precheck_submitted(actor=request.user, item=item)
+                    if p.state == p.State.PENDING
+                )
+                if found:
+                    messages.warning(request, f"发布前检查发现 {found} 处疑似个人信息或敏感词，请核实。")
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
