@@ -465,6 +465,11 @@ def test_r_foi_5_later_reply_date_becomes_the_deadline_and_is_explained():
     assert "答复期限由2025年2月21日延至2025年3月31日" in marker.explanation
     assert result.explanation.endswith("答复期限：2025年3月31日（依条例第三十五条确定的延迟答复期限）。")
     check(date(2025, 1, 20), [R_ASK, R_GOT], later)  # allowed
+    # What is left, for the lists and reminders: 2025-03-24 … 03-28 (5), 03-31 (6) working days after 03-21.
+    on_day = clock.compute(
+        REAL, received_on=date(2025, 1, 20), events=[R_ASK, R_GOT, later], as_of=date(2025, 3, 21)
+    )
+    assert on_day.due_on == date(2025, 3, 31) and on_day.remaining == 6
 
 
 def test_r_foi_5_later_date_never_shortens_a_deadline_the_working_days_give():

@@ -168,6 +168,7 @@ class Clock:
     notes: tuple[str, ...] = ()
     paused_since: date | None = None
     later_due_on: date | None = None  # R-FOI-5: the later reply date in force, when it decides `due_on`
+    later_remaining: int | None = None  # working days from `as_of` to `later_due_on` (when both are known)
 
     @property
     def total_working_days(self) -> int:
@@ -175,6 +176,8 @@ class Clock:
 
     @property
     def remaining(self) -> int:
+        if self.later_remaining is not None:
+            return self.later_remaining
         return max(self.total_working_days - self.counted, 0)
 
     @property
@@ -582,6 +585,9 @@ def _compute(
         notes=tuple(notes),
         paused_since=paused_since,
         later_due_on=later_due_on,
+        later_remaining=(schedule.working_days_between(as_of, later_due_on) if as_of < later_due_on else 0)
+        if later_due_on is not None and as_of is not None
+        else None,
     )
 
 
