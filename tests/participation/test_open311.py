@@ -246,6 +246,9 @@ def test_get_requests_filters_and_errors(setup, client):
     assert len(root.findall("request")) == 2
     for params, key in (
         ({"start_date": "yesterday"}, "bad_date"),
+        ({"start_date": "2026-01-01T25:00:00+08:00"}, "bad_date"),
+        ({"end_date": "2026-13-01"}, "bad_date"),
+        ({"end_date": "9999999-01-01"}, "bad_date"),
         ({"status": "pending"}, "bad_status"),
         ({"start_date": "2026-02-01", "end_date": "2026-01-01"}, "bad_date"),
     ):

@@ -222,16 +222,19 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
     return _render(fmt, "service_definition", "", record)
 
 
-def _moment(raw: str, name: str, *, end: bool = False) -> date:
+def _moment(raw: str, name: str) -> date:
+    """An ISO 8601 date-time (its local date) or a date; anything else, or an impossible one, is `bad_date`."""
     raw = raw.strip()
-    moment = parse_datetime(raw) if "T" in raw else None
-    if moment is not None:
-        if timezone.is_aware(moment):
-            moment = timezone.localtime(moment)
-        return moment.date()
+    day: date | None
     try:
-        day = parse_date(raw)
-    except ValueError:
+        if "T" in raw:
+            moment = parse_datetime(raw)
+            if moment is not None and timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            day = moment.date() if moment is not None else None
+        else:
+            day = parse_date(raw)
+    except (ValueError, OverflowError):  # well formed but impossible (hour 25, month 13)
         day = None
     if day is None:
         raise Open311Error(400, "bad_date", f"{name} 应为 ISO 8601 日期时间，如 2026-03-05T00:00:00+08:00。")
