@@ -318,44 +318,115 @@ def test_power_lines(agency, other, tmp_path):
     assert status == 1 and "line 2: immutable " in err and "导入 1 条，跳过 1 条" in err
 
 
-def test_qa_and_gazette_lines_need_their_items(agency, tmp_path):
+def _qa_line(code: str, *targets: str, external_id: str = "q-1", **citation: str) -> dict[str, Any]:
+    return {
+        "external_id": external_id,
+        "org": code,
+        "title": "问",
+        "question": "问题？",
+        "answer": "答复。",
+        "citations": [{"target": t, **citation} for t in targets],
+    }
+
+
+def _item_line(code: str, external_id: str = "later", doc_no: str = "示发〔2024〕2号") -> dict[str, Any]:
+    return {
+        "external_id": external_id,
+        "org": code,
+        "title": f"后到的文件{external_id}",
+        "body_text": "正文",
+        "published_at": "2024-01-01",
+        "doc_no": doc_no,
+    }
+
+
+def test_qa_citation_waits_for_its_document(client, agency, tmp_path):
+    """Q&A first, items later: the line is stored with its citation pending (a warning, not a rejection), the
+    public page and the API name it by reference, and importing the document links it (as item relations do)."""
     code = agency.org.code
-    path = write_jsonl(
-        tmp_path / "q.jsonl",
-        {
-            "external_id": "q-1",
-            "org": code,
-            "title": "问",
-            "question": "问题？",
-            "answer": "答复。",
-            "citations": [{"target": "later"}],
-        },
-    )
+    path = write_jsonl(tmp_path / "q.jsonl", _qa_line(code, "later", "elsewhere"))
     status, _, err = run("import", "policy-qa", str(path))
-    assert status == 1 and "line 1: unknown_target " in err and "later" in err
+    assert status == 0, err
+    assert "line 1: pending_target " in err and "later" in err and "导入 1 条，跳过 0 条" in err
+    qa = PolicyQA.objects.get(external_id="q-1")
+    assert qa.status == "published"
+    assert [(c.item_id, c.target_external_id) for c in qa.citations.all()] == [
+        (None, "later"),
+        (None, "elsewhere"),
+    ]
+    page = client.get(f"/policy-qa/{qa.pk}/").content.decode()
+    assert "尚未在本平台发布" in page and "later" in page and 'role="alert"' not in page
+    api = client.get(f"/api/v1/policy-qa/{qa.pk}").json()["citations"]
+    assert [(c["ref"], c["public"], c["item"]) for c in api] == [
+        ("later", False, None),
+        ("elsewhere", False, None),
+    ]
+    assert export("policy-qa")[0]["citations"] == [
+        {"target": "later", "ref": ""},
+        {"target": "elsewhere", "ref": ""},
+    ]
+    assert run("import", "policy-qa", str(path))[2].count("pending_target") == 2  # still waiting; unchanged
+    assert AuditEntry.objects.filter(action="qa.import").count() == 1
+
+    status, _, err = run("import", "items", str(write_jsonl(tmp_path / "i.jsonl", _item_line(code))))
+    assert status == 0, err
+    assert "已关联 1 处" in err
+    first, second = qa.citations.order_by("position")
+    assert (
+        first.item.external_id == "later" and first.ref == "示发〔2024〕2号"
+    )  # named by its 文号 on arrival
+    assert second.pending
+    entry = AuditEntry.objects.get(action="qa.cite_resolved")
+    assert entry.object_id == str(qa.pk) and entry.data["targets"] == ["later"]
+    page = client.get(f"/policy-qa/{qa.pk}/").content.decode()
+    assert "后到的文件later" in page
+    # The same file again changes nothing and warns only about the one still missing.
+    status, _, err = run("import", "policy-qa", str(path))
+    assert status == 0 and err.count("pending_target") == 1 and "elsewhere" in err
+    assert AuditEntry.objects.filter(action="qa.import").count() == 1
+
+
+def test_qa_citation_of_a_document_already_there(agency, tmp_path):
+    """Items first, Q&A later: the citation is linked at once, named by the document's 文号; no warning."""
+    code = agency.org.code
+    status, _, err = run("import", "items", str(write_jsonl(tmp_path / "i.jsonl", _item_line(code))))
+    assert status == 0, err
     status, _, err = run(
-        "import",
-        "items",
-        str(
-            write_jsonl(
-                tmp_path / "i.jsonl",
-                {
-                    "external_id": "later",
-                    "org": code,
-                    "title": "后到的文件",
-                    "body_text": "正文",
-                    "published_at": "2024-01-01",
-                    "doc_no": "示发〔2024〕2号",
-                },
-            )
-        ),
+        "import", "policy-qa", str(write_jsonl(tmp_path / "q.jsonl", _qa_line(code, "later")))
     )
-    assert status == 0, err
-    status, _, err = run("import", "policy-qa", str(path))
-    assert status == 0, err
+    assert status == 0 and "pending_target" not in err, err
     citation = PolicyQA.objects.get(external_id="q-1").citations.get()
     assert citation.item.external_id == "later" and citation.ref == "示发〔2024〕2号"
+    assert not AuditEntry.objects.filter(action="qa.cite_resolved").exists()
 
+
+def test_pending_citations_are_linked_by_the_tick(agency, tmp_path):
+    """A document that arrives another way (here the publishing import called directly) is linked by the tick job;
+    a pending citation keeps the reference the line gave, and a duplicate target is still refused."""
+    from gongkai.policy.jobs import TICK_JOBS, link_pending_citations
+    from gongkai.publishing.importers import import_items
+
+    code = agency.org.code
+    lines = write_jsonl(
+        tmp_path / "q.jsonl",
+        _qa_line(code, "later", ref="示发〔2024〕2号（征求意见稿）"),
+        _qa_line(code, "twice", "twice", external_id="q-2"),
+    )
+    status, _, err = run("import", "policy-qa", str(lines))
+    assert status == 1 and "line 2: duplicate " in err
+    import_items(write_jsonl(tmp_path / "i.jsonl", _item_line(code)), err=StringIO())
+    assert PolicyQA.objects.get(external_id="q-1").citations.get().pending
+    assert ("policy_citations", link_pending_citations) in TICK_JOBS
+    assert link_pending_citations() == 1
+    citation = PolicyQA.objects.get(external_id="q-1").citations.get()
+    assert citation.item.external_id == "later" and citation.ref == "示发〔2024〕2号（征求意见稿）"
+    assert link_pending_citations() == 0
+
+
+def test_gazette_lines_need_their_items(agency, tmp_path):
+    code = agency.org.code
+    status, _, err = run("import", "items", str(write_jsonl(tmp_path / "i.jsonl", _item_line(code))))
+    assert status == 0, err
     gazette = write_jsonl(
         tmp_path / "z.jsonl",
         {"org": code, "year": 2024, "number": 1, "published_on": "2024-02-01", "items": ["later"]},

@@ -335,10 +335,11 @@ def qa_json(request: HttpRequest, qa: PolicyQA, *, full: bool = False) -> dict[s
 
 
 def _citation_json(request: HttpRequest, view: selectors.CitationView) -> dict[str, Any]:
-    """A cited document with its validity today; one no longer public is named only by the reference cited."""
-    if not view.visible:
+    """A cited document with its validity today; one no longer public (or not imported yet) is named only by the
+    reference cited."""
+    if view.item is None or not view.visible:
         return {
-            "ref": view.citation.ref,
+            "ref": view.citation.cited_as,
             "public": False,
             "validity": None,
             "item": None,

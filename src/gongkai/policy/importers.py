@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -26,7 +27,7 @@ from gongkai.core.audit import audit_log
 from gongkai.core.errors import ApplicationError
 from gongkai.orgs.codes import normalize_org_code
 from gongkai.orgs.models import Organization
-from gongkai.policy import rules, services
+from gongkai.policy import rules, selectors, services
 from gongkai.policy.models import (
     GuideVersion,
     PolicyQA,
@@ -36,6 +37,8 @@ from gongkai.policy.models import (
     QACitation,
     ServiceGuide,
 )
+from gongkai.policy.selectors import local_pk
+from gongkai.publishing import importers as publishing_importers
 from gongkai.publishing import services as publishing_services
 from gongkai.publishing.importers import (
     SHANGHAI,
@@ -499,15 +502,9 @@ def _by_external_id(model: Any, external_id: str) -> Any:
     if model is not InfoItem:
         qs = qs.select_for_update()
     found = qs.filter(external_id=external_id).first()
-    tail = external_id[3:]
-    if (
-        found is None
-        and external_id.startswith("pk:")
-        and tail.isascii()
-        and tail.isdigit()
-        and len(tail) <= 18
-    ):
-        found = qs.filter(pk=int(tail), external_id__isnull=True).first()
+    pk = local_pk(external_id)
+    if found is None and pk is not None:
+        found = qs.filter(pk=pk, external_id__isnull=True).first()
     return found
 
 
@@ -516,9 +513,25 @@ def _item_by_external_id(target: str) -> InfoItem | None:
     return item
 
 
-def _citations_parse(obj: dict[str, Any]) -> list[tuple[InfoItem, str]]:
-    citations: list[tuple[InfoItem, str]] = []
-    seen: set[int] = set()
+@dataclass(frozen=True)
+class _Citation:
+    target: str  # the cited document's external id, as exports name items
+    item: InfoItem | None  # None: not on the platform yet; the citation waits for it (pending)
+    ref: str
+
+    @property
+    def key(self) -> tuple[int | None, str, str]:
+        """What is compared with the stored citations: the document, or the name it waits under."""
+        return (self.item.pk if self.item else None, "" if self.item else self.target, self.ref)
+
+
+def _citations_parse(obj: dict[str, Any]) -> list[_Citation]:
+    """The line's citations, in order. A document not on the platform yet does not reject the line: the citation is
+    stored pending and linked when the document is imported (`services.qa_citations_resolve`), as item relations
+    wait for their target."""
+    citations: list[_Citation] = []
+    seen_items: set[int] = set()
+    seen_targets: set[str] = set()
     for position, raw in enumerate(_list(obj, "citations"), start=1):
         if not isinstance(raw, dict):
             raise ApplicationError(
@@ -532,19 +545,19 @@ def _citations_parse(obj: dict[str, Any]) -> list[tuple[InfoItem, str]]:
                 field="citations",
             )
         item = _item_by_external_id(target)
-        if item is None:
-            raise ApplicationError(
-                "unknown_target", f"所引用的文件 {target} 不在平台上，请先导入该信息。", field="citations"
-            )
-        if item.pk in seen:
+        if target in seen_targets or (item is not None and item.pk in seen_items):
             raise ApplicationError("duplicate", f"重复引用文件 {target}。", field="citations")
-        seen.add(item.pk)
-        ref = _str(raw, "ref", max_length=100) or item.doc_no or item.index_no or item.title[:100]
-        citations.append((item, ref))
+        seen_targets.add(target)
+        ref = _str(raw, "ref", max_length=100)
+        if item is not None:
+            seen_items.add(item.pk)
+            ref = ref or rules.citation_default_ref(item.doc_no, item.index_no, item.title)
+        citations.append(_Citation(target=target, item=item, ref=ref))
     return citations
 
 
-def _store_qa(obj: Any, orgs: _OrgCache, actor: Any) -> str:
+def _store_qa(obj: Any, orgs: _OrgCache, actor: Any, pending: Callable[[str], None] | None = None) -> str:
+    """One answer; `pending(target)` is told of each cited document not on the platform yet."""
     obj = _object(obj)
     external_id = _external_id(obj)
     org = _org(obj, orgs)
@@ -562,26 +575,50 @@ def _store_qa(obj: Any, orgs: _OrgCache, actor: Any) -> str:
         if qa is None:
             qa = PolicyQA(external_id=external_id)
             before: tuple[Any, ...] = ()
-            cites_before: list[tuple[int, str]] = []
+            cites_before: list[tuple[int | None, str, str]] = []
         else:
             before = _state(qa, names)
-            cites_before = list(qa.citations.order_by("position", "id").values_list("item_id", "ref"))
+            cites_before = [
+                (item_id, "" if item_id else target, ref)
+                for item_id, target, ref in qa.citations.order_by("position", "id").values_list(
+                    "item_id", "target_external_id", "ref"
+                )
+            ]
         qa.org = org
         qa.title, qa.question, qa.answer = data.title, data.question, data.answer
         _mark_published(qa, published_at)
-        cites_after = [(item.pk, ref) for item, ref in citations]
-        changed = created or before != _state(qa, names) or cites_before != cites_after
+        changed = created or before != _state(qa, names) or cites_before != [c.key for c in citations]
         if changed:
             qa.save()
             qa.citations.all().delete()
             QACitation.objects.bulk_create(
                 [
-                    QACitation(qa=qa, item=item, ref=ref, position=i)
-                    for i, (item, ref) in enumerate(citations, 1)
+                    QACitation(qa=qa, item=c.item, target_external_id=c.target, ref=c.ref, position=i)
+                    for i, c in enumerate(citations, 1)
                 ]
             )
             _audit_import(actor, "qa.import", qa, org, external_id=external_id, created=created)
+    if pending is not None:
+        for c in citations:
+            if c.item is None:
+                pending(c.target)
     return _outcome(created, changed)
+
+
+def _qa_pending_warnings(waiting: list[tuple[int, str]], actor: Any) -> list[tuple[int, str, str]]:
+    """After a Q&A file: link what can be linked now (a writer beside this import may have added a document), then
+    one warning per citation still waiting, as `gongkai import items` reports relations waiting for their target."""
+    services.qa_citations_resolve(actor=actor)
+    present = selectors.items_by_external_id(target for _, target in waiting)
+    return [
+        (
+            line_no,
+            "pending_target",
+            f"所引用的文件 {target} 尚不在平台上；问答已导入，该文件导入后自动关联。",
+        )
+        for line_no, target in waiting
+        if target not in present
+    ]
 
 
 def qa_record(qa: PolicyQA) -> dict[str, Any]:
@@ -594,7 +631,7 @@ def qa_record(qa: PolicyQA) -> dict[str, Any]:
         "answer": qa.answer,
         "published_at": _when(qa.published_at),
         "citations": [
-            {"target": _ext(c.item), "ref": c.ref}
+            {"target": _ext(c.item) if c.item else c.target_external_id, "ref": c.ref}
             for c in sorted(qa.citations.all(), key=lambda c: (c.position, c.pk))
         ],
     }
@@ -701,11 +738,29 @@ def import_records(kind: str, path: Path, *, err: TextIO, actor: Any = None) -> 
     label, store, _export = KINDS[kind]
     source = JsonlFile(path)
     orgs = _OrgCache()
+    waiting: list[tuple[int, str]] = []  # (line, document) of Q&A citations stored pending
 
     def handle(line_no: int, obj: Any) -> str:
+        if store is _store_qa:
+            return _store_qa(obj, orgs, actor, pending=lambda target: waiting.append((line_no, target)))
         return store(obj, orgs, actor)
 
-    return run_jsonl(source, err=err, desc=f"导入{label}", handle=handle)
+    def finish() -> list[tuple[int, str, str]]:
+        return _qa_pending_warnings(waiting, actor) if store is _store_qa else []
+
+    return run_jsonl(source, err=err, desc=f"导入{label}", handle=handle, finish=finish)
+
+
+def import_items_linking_citations(
+    path: Path, *, err: TextIO, actor: Any = None, **options: Any
+) -> ImportResult:
+    """`gongkai import items`: publishing's item import, then the Q&A citations that were waiting for one of the
+    imported documents are linked (`services.qa_citations_resolve`)."""
+    result = publishing_importers.import_items(path, err=err, actor=actor, **options)
+    linked = services.qa_citations_resolve(actor=actor)
+    if linked:
+        err.write(f"政策问答中等待这些信息的引用已关联 {linked} 处。\n")
+    return result
 
 
 def export_records(kind: str, out: TextIO, *, org_code: str | None = None) -> int:

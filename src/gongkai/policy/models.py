@@ -216,13 +216,39 @@ class PolicyQA(models.Model):
 
 
 class QACitation(models.Model):
-    """A document an answer relies on, named by 索引号 or 文号 when it was cited."""
+    """A document an answer relies on, named by 索引号 or 文号 when it was cited.
+
+    An imported citation names its document by external id (`target_external_id`, as exports name items); while that
+    document is not on the platform the citation waits with no `item` (pending), like a publishing `ItemRelation`,
+    and `services.qa_citations_resolve` links it when the document arrives (the item import, the Q&A import, the
+    tick)."""
 
     qa = models.ForeignKey(PolicyQA, on_delete=models.CASCADE, related_name="citations")
-    item = models.ForeignKey(InfoItem, on_delete=models.PROTECT, related_name="policy_citations")
-    ref = models.CharField("引用时的索引号或文号", max_length=100)
+    item = models.ForeignKey(
+        InfoItem, null=True, blank=True, on_delete=models.PROTECT, related_name="policy_citations"
+    )
+    target_external_id = models.CharField("所引文件的外部编号", max_length=200, blank=True, db_index=True)
+    # Empty only while pending when the importing line named no reference; filled from the document when it arrives.
+    ref = models.CharField("引用时的索引号或文号", max_length=100, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["position", "id"]
-        constraints = [models.UniqueConstraint(fields=["qa", "item"], name="uniq_qa_citation")]
+        constraints = [
+            models.UniqueConstraint(fields=["qa", "item"], name="uniq_qa_citation"),
+            models.UniqueConstraint(
+                fields=["qa", "target_external_id"],
+                condition=~Q(target_external_id=""),
+                name="uniq_qa_citation_target",
+            ),
+        ]
+
+    @property
+    def pending(self) -> bool:
+        """Imported, and the cited document is not on the platform yet."""
+        return self.item_id is None
+
+    @property
+    def cited_as(self) -> str:
+        """The reference shown: as cited, or (pending, cited with no reference) the document's external id."""
+        return self.ref or self.target_external_id

@@ -196,3 +196,8 @@ def transition_for(machine: StateMachine[Transition], action: str, state: str) -
 
 def available_actions(machine: StateMachine[Transition], state: str, roles: set[str]) -> list[Transition]:
     return machine.available(state, roles)
+
+
+def citation_default_ref(doc_no: str | None, index_no: str | None, title: str) -> str:
+    """How a citation names its document when the citing line gave no 索引号 or 文号: 文号, else 索引号, else title."""
+    return (doc_no or index_no or title or "")[:100]

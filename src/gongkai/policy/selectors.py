@@ -5,6 +5,7 @@ Every restricted object has one permission-checking road (`get_<thing>_for_staff
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -286,14 +287,43 @@ def _items_not_valid_now() -> QuerySet[InfoItem, Any]:
     ).values("pk")
 
 
+def local_pk(name: str) -> int | None:
+    """The pk in `pk:N`, the name exports give a record made on this platform (it has no external_id)."""
+    tail = name[3:]
+    if name.startswith("pk:") and tail.isascii() and tail.isdigit() and len(tail) <= 18:
+        return int(tail)
+    return None
+
+
+def items_by_external_id(names: Iterable[str]) -> dict[str, int]:
+    """The items named by external id as exports name them (`external_id`, or `pk:N` for an item made on the
+    platform, which has none): name → pk, for the names found."""
+    wanted = sorted(set(names))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = InfoItem.objects.filter(external_id__in=chunk).values_list("external_id", "pk")
+        found.update((name, pk) for name, pk in rows if name)
+    local = {pk: name for name in wanted if name not in found and (pk := local_pk(name)) is not None}
+    keys = sorted(local)
+    for start in range(0, len(keys), 500):
+        pks = InfoItem.objects.filter(pk__in=keys[start : start + 500], external_id__isnull=True)
+        found.update({local[pk]: pk for pk in pks.values_list("pk", flat=True)})
+    return found
+
+
 @dataclass
 class CitationView:
     citation: QACitation
-    item: InfoItem
-    visible: bool  # still published and proactively disclosed
+    item: InfoItem | None  # None: imported before the cited document, which is not on the platform yet
+    visible: bool  # on the platform, still published and proactively disclosed
     validity: str
     validity_label: str
     replacing: InfoItem | None
+
+    @property
+    def pending(self) -> bool:
+        return self.item is None
 
     @property
     def valid(self) -> bool:
@@ -302,6 +332,8 @@ class CitationView:
     @property
     def warning(self) -> str:
         """The visible warning shown with the answer ('' when the cited document is still valid)."""
+        if self.item is None:
+            return f"所引用的文件（{self.citation.cited_as}）尚未在本平台发布。"
         if not self.visible:
             return f"所引用的文件（{self.citation.ref}）已不再公开，本答复可能已不适用。"
         if self.validity == InfoItem.Validity.VALID:
@@ -312,10 +344,14 @@ class CitationView:
 
 
 def qa_citations(qa: PolicyQA) -> list[CitationView]:
-    """Each cited document with its validity as it is today (publishing.selectors.effective_validity)."""
+    """Each cited document with its validity as it is today (publishing.selectors.effective_validity); a pending
+    citation (its document not imported yet) has no item and no validity."""
     views: list[CitationView] = []
     for citation in qa.citations.select_related("item", "item__org").order_by("position", "id"):
         item = citation.item
+        if item is None:
+            views.append(CitationView(citation, None, False, "", "尚未发布", None))
+            continue
         validity = publishing_selectors.effective_validity(item)
         replacing = None
         if item.is_public and validity != InfoItem.Validity.VALID:

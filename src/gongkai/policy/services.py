@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from gongkai.core.audit import audit_log
+from gongkai.core.audit import audit_log, audit_log_many
 from gongkai.core.errors import ApplicationError, PermissionDenied
 from gongkai.orgs.models import Organization
 from gongkai.orgs.selectors import may_admin_org, user_roles
@@ -30,6 +30,7 @@ from gongkai.policy.models import (
     ServiceGuide,
 )
 from gongkai.publishing import selectors as publishing_selectors
+from gongkai.publishing.models import InfoItem
 
 TEXT_MAX = 20000  # characters of one long text field (a reply, an answer, one guide element)
 
@@ -600,8 +601,72 @@ def qa_citation_add(*, actor: Any, qa: PolicyQA, ref: str) -> QACitation:
 @transaction.atomic
 def qa_citation_remove(*, actor: Any, citation: QACitation) -> None:
     qa = _qa_for_edit(citation.qa, actor)
-    audit_log(actor=actor, action="qa.uncite", obj=qa, org_code=qa.org.code, data={"item": citation.item_id})
+    audit_log(
+        actor=actor,
+        action="qa.uncite",
+        obj=qa,
+        org_code=qa.org.code,
+        data={"item": citation.item_id, "target": citation.target_external_id},
+    )
     citation.delete()
+
+
+def qa_citations_resolve(*, actor: Any = None) -> int:
+    """Link every pending citation (imported before its document) whose document is on the platform now, by external
+    id as the item import stores it (or `pk:N`, an item made on the platform), and name it by the document's 文号 when
+    the importing line gave no reference (`rules.citation_default_ref`). Returns the number linked; one audit
+    entry `qa.cite_resolved` per answer. Run after `gongkai import items`, at the end of a Q&A import and by the tick
+    (`policy.jobs`), as publishing resolves a pending `ItemRelation` when its target arrives."""
+    from gongkai.policy.selectors import items_by_external_id
+
+    waiting = set(
+        QACitation.objects.filter(item__isnull=True)
+        .exclude(target_external_id="")
+        .values_list("target_external_id", flat=True)
+        .distinct()
+    )
+    found = items_by_external_id(waiting)
+    if not found:
+        return 0
+    with transaction.atomic():
+        rows = list(
+            QACitation.objects.select_for_update(of=("self",))
+            .filter(item__isnull=True, target_external_id__in=list(found))
+            .select_related("qa__org")
+            .order_by("qa_id", "position", "id")
+        )
+        taken = set(
+            QACitation.objects.filter(
+                qa_id__in={r.qa_id for r in rows}, item_id__in={found[r.target_external_id] for r in rows}
+            ).values_list("qa_id", "item_id")
+        )
+        linked: list[QACitation] = []
+        by_qa: dict[int, tuple[PolicyQA, dict[str, list[str]]]] = {}
+        for row in rows:
+            row.item_id = found[row.target_external_id]
+            note = by_qa.setdefault(row.qa_id, (row.qa, {"targets": [], "merged": []}))[1]
+            if (row.qa_id, row.item_id) in taken:
+                row.delete()  # the answer already cites that document under another name
+                note["merged"].append(row.target_external_id)
+                continue
+            taken.add((row.qa_id, row.item_id))
+            linked.append(row)
+            note["targets"].append(row.target_external_id)
+        named = {
+            pk: rules.citation_default_ref(doc_no, index_no, title)
+            for pk, doc_no, index_no, title in InfoItem.objects.filter(
+                pk__in={r.item_id for r in linked if not r.ref}
+            ).values_list("pk", "doc_no", "index_no", "title")
+        }
+        for row in linked:
+            row.ref = row.ref or named.get(row.item_id or 0, "")
+        QACitation.objects.bulk_update(linked, ["item", "ref"], batch_size=500)
+        audit_log_many(
+            actor=actor,
+            action="qa.cite_resolved",
+            entries=[(qa, qa.org.code, "", data) for qa, data in by_qa.values()],
+        )
+    return len(linked)
 
 
 @transaction.atomic

@@ -204,5 +204,9 @@ def qa_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "policy/public/qa_detail.html",
-        {"qa": qa, "citations": citations, "warnings": [c.warning for c in citations if c.warning]},
+        {
+            "qa": qa,
+            "citations": citations,
+            "warnings": [c.warning for c in citations if c.warning and not c.pending],
+        },
     )

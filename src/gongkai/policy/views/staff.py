@@ -386,7 +386,7 @@ def qa_cite(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已引用《{citation.item.title}》。")
+        messages.success(request, f"已引用《{citation.item.title if citation.item else citation.ref}》。")
     return redirect("policy_staff:qa", pk=qa.pk)
 
 

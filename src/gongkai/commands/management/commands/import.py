@@ -20,7 +20,8 @@ from gongkai.publishing import importers
 
 IMPORTERS: dict[str, Callable[..., importers.ImportResult]] = {
     "orgs": importers.import_orgs,
-    "items": importers.import_items,
+    # Items, then the 政策问答 citations that were waiting for one of them are linked.
+    "items": policy_importers.import_items_linking_citations,
     "columns": importers.import_columns,
     # 建议提案办理结果, 办事指南, 权责清单, 政策问答, 政府公报 (docs/formats.md "Policy records")
     **{kind: policy_importers.importer_for(kind) for kind in policy_importers.KINDS},
