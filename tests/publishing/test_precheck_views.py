@@ -169,3 +169,15 @@ def test_interpretation_reviewed_with_its_policy_is_prechecked_too(client, agenc
     reading.refresh_from_db()
     assert policy.status == reading.status == InfoItem.Status.APPROVED
     assert Precheck.objects.get(item=reading).confirmed_by == agency.reviewer
+
+
+def test_item_submitted_before_prechecks_is_checked_at_first_review(client, agency):
+    from gongkai.publishing.services import item_transition
+
+    item = draft(agency, body_html=f"<p>电话{MOBILE}</p>")
+    item_transition(actor=agency.drafter, item=item, action="submit")  # no precheck recorded
+    page = approve(client, agency, item).content.decode()
+    assert "已核实，确认发布" in page and "<mark>138****5678</mark>" in page
+    item.refresh_from_db()
+    assert item.status == InfoItem.Status.SUBMITTED
+    assert Precheck.objects.get(item=item).state == Precheck.State.PENDING

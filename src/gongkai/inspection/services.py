@@ -485,6 +485,15 @@ def precheck_submitted(*, actor: Any, item: InfoItem) -> list[Precheck]:
 
 
 @transaction.atomic
+def precheck_ensure(*, actor: Any, item: InfoItem) -> None:
+    """Items submitted before prechecks existed are checked when first reviewed (kept even if the approval is then
+    refused, so that the reviewer sees what was found)."""
+    for i in _reviewed_together(item):
+        if selectors.latest_precheck(i) is None:
+            precheck_record(actor=actor, item=i)
+
+
+@transaction.atomic
 def precheck_gate(*, actor: Any, item: InfoItem, confirmed: bool) -> list[Precheck]:
     """Before approval: every pending precheck of the item and of the interpretations approved with it must be
     confirmed (“已核实，确认发布”), else the item goes back. An item submitted before prechecks existed is checked

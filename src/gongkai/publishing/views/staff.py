@@ -231,6 +231,8 @@ def item_transition(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "操作无效。")
         return redirect("staff:item", pk=item.pk)
     action = form.cleaned_data["action"]
+    if action == "approve":
+        inspection_services.precheck_ensure(actor=request.user, item=item)
     try:
         with transaction.atomic():
             if action == "approve":  # issue 10 item 5: matches of the precheck confirmed first
