@@ -324,3 +324,25 @@ def test_staff_opening_form_with_questions(agency, publisher):
         (2, "您关心哪些方面？", "multiple", ["登记", "遛狗时间"], False),
         (3, "其他建议", "text", [], False),
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"article": "abc"},
+        {"article": "-1"},
+        {"article": "99999999999999999999999"},
+        {"article": "１"},
+        {"answer_2": ["登记", "不存在"]},
+        {"answer_1": "是\x00"},
+        {"body": "意见\x00内容"},
+        {"answer_3": "文" * 3000},
+    ],
+)
+def test_odd_comment_input_is_a_clear_message(consultation, client, odd):
+    page = reverse("participation:consultation", args=[consultation.pk])
+    r = client.post(page, {"answer_1": "是", "body": "建议。", **odd})
+    assert r.status_code == 400
+    assert "未能提交，请修改以下问题" in r.content.decode()
+    assert not Comment.objects.exists()
