@@ -9,7 +9,7 @@ def test_r_int_2_loop_is_closed():
     assert workflow.transition_for("accept", workflow.RECEIVED).target == workflow.PROCESSING
     assert workflow.transition_for("reply", workflow.PROCESSING).target == workflow.REPLIED
     assert workflow.transition_for("close", workflow.REPLIED).target == workflow.CLOSED
-    assert workflow.transition_for("rate", workflow.CLOSED).target is None
+    assert workflow.transition_for("rate", workflow.CLOSED).target == workflow.KEEP_STATE
     assert workflow.transition_for("reopen", workflow.CLOSED).target == workflow.PROCESSING
     assert workflow.transition_for("transfer", workflow.PROCESSING).target == workflow.RECEIVED
 

@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from gongkai.core.statemachine import StateMachine, Transition
+
 MIN_PERIOD_DAYS = 30
 
 ADOPTED, PARTLY_ADOPTED, NOT_ADOPTED, OUT_OF_SCOPE = (
@@ -215,18 +217,20 @@ WITHHELD_REASONS = {
     "personal_data": "含有他人个人信息",
     "duplicate": "重复提交",
 }
-# action -> (sources, target). A withheld comment may be published after review, and the other way round.
-MODERATION_TRANSITIONS = {
-    "publish": (frozenset({PENDING, WITHHELD}), PUBLISHED),
-    "withhold": (frozenset({PENDING, PUBLISHED}), WITHHELD),
-}
+# A withheld comment may be published after review, and the other way round (ADR 0003 table; the actor check — the
+# agency's publishers and org admins, platform admins — is the consultation's, in services).
+MODERATOR = "consultation_manager"
+MODERATION: StateMachine[Transition] = StateMachine(
+    (
+        Transition("publish", frozenset({PENDING, WITHHELD}), PUBLISHED, frozenset({MODERATOR}), "公开"),
+        Transition("withhold", frozenset({PENDING, PUBLISHED}), WITHHELD, frozenset({MODERATOR}), "不予公开"),
+    )
+)
 
 
 def moderation_target(action: str, state: str) -> str | None:
-    rule = MODERATION_TRANSITIONS.get(action)
-    if rule is None or state not in rule[0]:
-        return None
-    return rule[1]
+    transition = MODERATION.transition_for(action, state)
+    return transition.target if transition is not None else None
 
 
 def group_key(body: str) -> str:

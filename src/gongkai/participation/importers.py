@@ -178,7 +178,7 @@ def _replay(message: Message, events: list[ParsedEvent]) -> None:
             message.rating = ""
         MessageEvent.objects.create(message=message, type=ev.type, on=ev.on, **fields)
         rule_events.append(clock_rules.Event(ev.type, ev.on, ev.working_days))
-        if transition.target is not None:
+        if transition.target != workflow.KEEP_STATE:
             state = transition.target
     try:
         clock = clock_rules.compute(

@@ -637,7 +637,7 @@ def message_transition(
         raise ApplicationError("bad_date", "日期不能早于收到日期或上一条办理记录。", field="on")
     from_state = message.status
     data = _APPLY[action](message, params, on, comment, actor)
-    if transition.target is not None:
+    if transition.target != workflow.KEEP_STATE:
         message.status = transition.target
     clock_refresh(message)
     message.save()
@@ -1056,7 +1056,7 @@ def comment_submit(
 def comment_moderate(
     *, actor: Any, comment: Comment, action: str, reason: str = "", note: str = ""
 ) -> Comment:
-    """Publish or withhold a comment (consultation_rules.MODERATION_TRANSITIONS). Withholding needs a reason
+    """Publish or withhold a comment (consultation_rules.MODERATION). Withholding needs a reason
     category; the writer's text is kept either way."""
     comment = Comment.objects.select_for_update().select_related("consultation__org").get(pk=comment.pk)
     consultation = comment.consultation

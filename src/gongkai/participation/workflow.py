@@ -7,14 +7,15 @@
         ├──send_back (a wrong transfer, within N working days) ──▶ received (at the agency that sent it)
         └──reject (不予受理, reason) ──▶ not_accepted
 
-`supervise` (督办) is open to platform admins (政务公开办) in every state and changes nothing but the history.
+The table is a `core.statemachine.StateMachine` (ADR 0003). `supervise` (督办) is open to platform admins
+(政务公开办) in every state and changes nothing but the history.
 `services.message_transition` is the one way the status changes: it checks the source state, the actor's role in
 the holding agency (or platform admin), the comment when one is required, and writes one audit entry.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from gongkai.core.statemachine import KEEP_STATE, StateMachine, Transition
 
 RECEIVED, PROCESSING, NOT_ACCEPTED, REPLIED, CLOSED = (
     "received",
@@ -52,53 +53,43 @@ RATINGS = {"satisfied": "满意", "basically_satisfied": "基本满意", "unsati
 UNSATISFIED = "unsatisfied"
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    # None: the state does not change (督办, 评价).
-    target: str | None
-    roles: frozenset[str]
-    label: str
-    needs_comment: bool = False
-
-
 _HANDLER = frozenset({MESSAGE_HANDLER})
 
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
+# The message's table (ADR 0003, core.statemachine); KEEP_STATE: 延期, 评价 and 督办 leave the status as it is.
+MACHINE: StateMachine[Transition] = StateMachine(
+    (
         Transition("accept", frozenset({RECEIVED}), PROCESSING, _HANDLER, "受理"),
         Transition("reject", frozenset({RECEIVED}), NOT_ACCEPTED, _HANDLER, "不予受理", needs_comment=True),
         Transition("transfer", ACTIVE, RECEIVED, _HANDLER, "转办"),
         Transition(
             "send_back", frozenset({RECEIVED}), RECEIVED, _HANDLER, "退回（转办有误）", needs_comment=True
         ),
-        Transition("extend", frozenset({PROCESSING}), None, _HANDLER, "延期办理", needs_comment=True),
+        Transition("extend", frozenset({PROCESSING}), KEEP_STATE, _HANDLER, "延期办理", needs_comment=True),
         Transition("reply", frozenset({PROCESSING}), REPLIED, _HANDLER, "回复"),
         Transition("close", frozenset({REPLIED}), CLOSED, _HANDLER, "办结"),
         Transition(
-            "rate", frozenset({REPLIED, CLOSED}), None, frozenset({MESSAGE_HANDLER, WRITER}), "回访评价"
+            "rate", frozenset({REPLIED, CLOSED}), KEEP_STATE, frozenset({MESSAGE_HANDLER, WRITER}), "回访评价"
         ),
         Transition(
             "reopen", frozenset({CLOSED}), PROCESSING, frozenset({MESSAGE_HANDLER, PLATFORM_ADMIN}), "重办"
         ),
-        Transition("supervise", ALL_STATES, None, frozenset({PLATFORM_ADMIN}), "督办", needs_comment=True),
+        Transition(
+            "supervise", ALL_STATES, KEEP_STATE, frozenset({PLATFORM_ADMIN}), "督办", needs_comment=True
+        ),
     )
-}
+)
+# action -> Transition, for lookups by name (`"reply" in TRANSITIONS`, `TRANSITIONS["reply"].label`).
+TRANSITIONS: dict[str, Transition] = dict(MACHINE.table)
 
 
 def transition_for(action: str, state: str) -> Transition | None:
     """The transition `action` from `state`, or None when the table does not allow it."""
-    transition = TRANSITIONS.get(action)
-    if transition is None or state not in transition.sources:
-        return None
-    return transition
+    return MACHINE.transition_for(action, state)
 
 
 def available_actions(state: str, roles: set[str]) -> list[Transition]:
     """The actions a holder of `roles` may take on a message in `state` (what the staff page offers)."""
-    return [t for t in TRANSITIONS.values() if state in t.sources and t.roles & roles]
+    return MACHINE.available(state, roles)
 
 
 def replies_public(*, consent: bool, category: str) -> bool:
