@@ -207,3 +207,26 @@ def test_revoked_or_lapsed_approval_kills_its_links(client, agency, other, condi
     # The session access is gone too.
     resource = Resource.objects.get()
     assert client.get(f"/dataset/bus-lines/resource/{resource.pk}/preview/").status_code == 403
+
+
+def test_applicant_session_opening_and_downloads_are_logged_staff_downloads_are_not(
+    client, agency, conditional
+):
+    application, _ = _approved(client, agency, conditional)
+    assert AuditEntry.objects.filter(action="access.open", object_id=str(application.pk)).count() == 1
+    resource = Resource.objects.get()
+    assert (
+        client.get(f"/dataset/bus-lines/resource/{resource.pk}/download/{resource.filename}").status_code
+        == 200
+    )
+    assert client.get(f"/dataset/bus-lines/resource/{resource.pk}/table.csv").status_code == 200
+    logged = AuditEntry.objects.filter(action="access.download", object_id=str(application.pk))
+    assert logged.count() == 2 and all(e.data["resource_id"] == resource.pk for e in logged)
+    staff = client.__class__()
+    staff.login(username=agency.staff.username, password=PASSWORD)
+    assert (
+        staff.get(f"/dataset/bus-lines/resource/{resource.pk}/download/{resource.filename}").status_code
+        == 200
+    )
+    assert AuditEntry.objects.filter(action="access.download").count() == 2
+    assert Resource.objects.get().download_count == 3

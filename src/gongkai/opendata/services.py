@@ -842,6 +842,17 @@ def access_revoke(*, actor: Any, application: AccessApplication, reason: str) ->
     return application
 
 
+def access_open_log(*, application: AccessApplication, address: str) -> None:
+    """An approved applicant entered the code: the dataset's files are open to that browser session (logged)."""
+    audit_log(
+        actor=None,
+        action="access.open",
+        obj=application,
+        org_code=application.dataset.org.code,
+        data={"dataset": application.dataset.name, "address": address},
+    )
+
+
 def access_download_log(*, application: AccessApplication, resource: Resource, address: str) -> None:
     """A 有条件开放 file fetched through a signed link: logged (who under which approval, which file, from where)
     and counted."""

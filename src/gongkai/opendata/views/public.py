@@ -187,6 +187,7 @@ def access_enter(request: HttpRequest, name: str) -> HttpResponse:
         messages.error(request, "您的申请已过有效期，请重新申请。")
     else:
         request.session[ACCESS_SESSION_KEY] = sorted({*_granted(request), application.pk})
+        services.access_open_log(application=application, address=client_address(request.META))  # type: ignore[arg-type]
         messages.success(request, "申请已获同意，现在可以下载本数据集的资源。")
     return redirect("opendata:dataset", name=dataset.name)
 
@@ -212,7 +213,7 @@ def download(request: HttpRequest, name: str, pk: int, filename: str) -> HttpRes
     if not _may_access(request, dataset):
         return _conditional_refusal(request, dataset)
     resource = selectors.resource_public(dataset, pk)
-    services.resource_download_count(resource=resource)
+    _count_download(request, resource)
     return _file_response(resource)
 
 
@@ -234,6 +235,18 @@ def signed_download(request: HttpRequest, name: str, pk: int) -> HttpResponseBas
     address = client_address(request.META)  # type: ignore[arg-type]
     services.access_download_log(application=application, resource=resource, address=address)
     return _file_response(resource)
+
+
+def _count_download(request: HttpRequest, resource: Resource) -> None:
+    """Count a download; an applicant's download of a 有条件开放 file (through the session) is also logged."""
+    dataset = resource.dataset
+    if dataset.open_type == "conditional" and not selectors.may_access_data(request.user, dataset):
+        application = selectors.approved_application(dataset, _granted(request))
+        if application is not None:
+            address = client_address(request.META)  # type: ignore[arg-type]
+            services.access_download_log(application=application, resource=resource, address=address)
+            return
+    services.resource_download_count(resource=resource)
 
 
 def _file_response(resource: Resource) -> HttpResponseBase:
@@ -333,7 +346,7 @@ def table_download(request: HttpRequest, name: str, pk: int, fmt: str) -> HttpRe
         return _conditional_refusal(request, resource.dataset)
     if not table.is_ready:
         raise Http404("该表格尚未解析完成或未能解析。")
-    services.resource_download_count(resource=resource)
+    _count_download(request, resource)
     if fmt == "csv":
         response: HttpResponseBase = StreamingHttpResponse(
             _csv_lines(table), content_type="text/csv; charset=utf-8"
