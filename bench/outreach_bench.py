@@ -189,7 +189,11 @@ def main() -> None:
     _org, admin = _org_and_admin()
     client = Client()
     timed(f"survey_results, public ({args.sheets} sheets)", lambda: selectors.survey_results(survey))
-    timed("survey_results, staff with texts", lambda: selectors.survey_results(survey, with_texts=True))
+    timed("survey_results, export with every text", lambda: selectors.survey_results(survey, with_texts=True))
+    timed(
+        f"survey_results, staff page (first {selectors.STAFF_TEXTS_SHOWN} texts per question)",
+        lambda: selectors.survey_results(survey, with_texts=True, text_limit=selectors.STAFF_TEXTS_SHOWN),
+    )
     timed(
         "public survey page (results, charts, tables)",
         lambda: client.get(f"/surveys/{survey.pk}/", HTTP_HOST="127.0.0.1"),

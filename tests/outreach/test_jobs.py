@@ -37,3 +37,28 @@ def test_reminders_once_per_missed_target_and_overdue_promise(agency, other):
 
 def test_tick_finds_the_job():
     assert ("opinion_targets", remind_opinion_targets) in TICK_JOBS
+
+
+def test_reminders_read_the_agencies_addresses_once_per_run(agency, other):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongkai.orgs.models import Membership
+
+    for a in (agency, agency, other, other):
+        make_case(a, level=rules.MAJOR, hours_ago=6)  # the 5-hour target passed with no information
+    with CaptureQueriesContext(connection) as run:
+        assert remind_opinion_targets() == 4
+    table = Membership._meta.db_table
+    assert sum(table in q["sql"] for q in run.captured_queries) == 1
+    assert sorted(OutboxMessage.objects.values_list("to", flat=True)) == sorted(
+        [agency.publisher.email] * 2 + [other.publisher.email] * 2
+    )
+    # Nothing new: one read of what was sent, whatever the number of notices.
+    with CaptureQueriesContext(connection) as again:
+        assert remind_opinion_targets() == 0
+    make_case(other, level=rules.MAJOR, hours_ago=6)
+    remind_opinion_targets()
+    with CaptureQueriesContext(connection) as more:
+        assert remind_opinion_targets() == 0
+    assert len(more.captured_queries) == len(again.captured_queries)

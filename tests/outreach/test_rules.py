@@ -36,18 +36,43 @@ def test_r_int_4_major_case_needs_information_in_5_hours_and_a_press_conference_
 
 
 def test_r_int_4_a_minute_late_is_late_and_flagged():
-    late_statement = Response(rules.STATEMENT, T0 + 5 * H + timedelta(minutes=1))
-    got = checks(rules.ESPECIALLY_MAJOR, [late_statement, Response(rules.PRESS_CONFERENCE, T0 + 30 * H)])
+    late_statement = Response(rules.STATEMENT, T0 + 5 * H + timedelta(minutes=1), id=1)
+    got = checks(
+        rules.ESPECIALLY_MAJOR, [late_statement, Response(rules.PRESS_CONFERENCE, T0 + 30 * H, id=2)]
+    )
     assert got[rules.AUTHORITATIVE].state == rules.LATE
     assert got[rules.PRESS].state == rules.LATE
-    assert rules.late_responses(got.values()) == {late_statement.at, T0 + 30 * H}
+    assert rules.late_responses(got.values()) == {1, 2}
 
 
-def test_r_int_4_an_interview_is_information_but_not_a_press_conference():
-    got = checks(rules.MAJOR, [Response(rules.INTERVIEW, T0 + 2 * H)], now=T0 + 25 * H)
+def test_r_int_4_the_late_response_is_told_apart_from_another_at_the_same_minute():
+    """The flag follows the response that met the target, not its time: an interview recorded at the same minute
+    as the late statement is not flagged."""
+    at = T0 + 6 * H
+    got = checks(rules.MAJOR, [Response(rules.INTERVIEW, at, id=7), Response(rules.STATEMENT, at, id=8)])
+    assert got[rules.AUTHORITATIVE].met_by == 8
+    assert rules.late_responses(got.values()) == {8}
+
+
+@pytest.mark.parametrize("kind", [rules.STATEMENT, rules.PRESS_CONFERENCE, rules.ONLINE_REPLY])
+def test_r_int_4_authoritative_information_is_released_by_the_authority(kind):
+    """R-INT-4 (国办发〔2016〕80号): 5 hours to 发布权威信息 — a 通报/声明, a press conference or an official online reply."""
+    got = checks(rules.MAJOR, [Response(kind, T0 + 2 * H)], now=T0 + 25 * H)
     assert got[rules.AUTHORITATIVE].state == rules.MET
+
+
+@pytest.mark.parametrize("kind", [rules.INTERVIEW, rules.OTHER])
+def test_r_int_4_an_interview_or_other_response_is_not_authoritative_information(kind):
+    """A media interview or another response does not release authoritative information (R-INT-4, 5 h) nor hold a
+    press conference (24 h); for an ordinary concern it is an answer (48 h, 国办发〔2016〕61号)."""
+    got = checks(rules.MAJOR, [Response(kind, T0 + 2 * H)], now=T0 + 25 * H)
+    assert got[rules.AUTHORITATIVE].state == rules.OVERDUE and got[rules.AUTHORITATIVE].met_at is None
     assert got[rules.PRESS].state == rules.OVERDUE
     assert got[rules.PRESS].missed
+    # A statement after the interview is what meets (late) the 5-hour target.
+    got = checks(rules.MAJOR, [Response(kind, T0 + 2 * H), Response(rules.STATEMENT, T0 + 6 * H)])
+    assert got[rules.AUTHORITATIVE].state == rules.LATE and got[rules.AUTHORITATIVE].met_at == T0 + 6 * H
+    assert checks(rules.GENERAL, [Response(kind, T0 + 2 * H)])[rules.ANSWER].state == rules.MET
 
 
 def test_r_int_4_general_concern_answered_within_48_hours():

@@ -10,7 +10,7 @@ from django.utils import timezone
 from gongkai.core.errors import ApplicationError, PermissionDenied
 from gongkai.core.models import AuditEntry
 from gongkai.outreach import rules, selectors, services
-from gongkai.outreach.models import InterviewQuestion, SurveyAnswer, SurveyResponse
+from gongkai.outreach.models import CasePromise, InterviewQuestion, SurveyAnswer, SurveyResponse
 from tests.outreach.factories import CONTACT, ago, make_case, make_interview, make_survey
 
 pytestmark = pytest.mark.django_db
@@ -108,9 +108,22 @@ def test_promises_are_settled_once_and_overdue_ones_are_listed(agency):
     late = services.promise_add(
         actor=agency.publisher, case=case, text="一周内完成管网冲洗", due_on=today - timedelta(days=1)
     )
+    # R-INT-4's ledger: a settlement cannot precede the day the promise was recorded — else a promise recorded
+    # after its due date could be shown 按期兑现 by back-dating.
+    with pytest.raises(ApplicationError) as info:
+        services.promise_settle(
+            actor=agency.publisher, promise=kept, action="keep", on=today - timedelta(days=6), note="补记"
+        )
+    assert (
+        info.value.code == "bad_date" and info.value.field == "on" and today.isoformat() in info.value.message
+    )
+    assert CasePromise.objects.get(pk=kept.pk).outcome == rules.PENDING
+    # Recorded eight days ago (the local date of created_at), it may be settled six days ago: 按期兑现.
+    CasePromise.objects.filter(pk=kept.pk).update(created_at=timezone.now() - timedelta(days=8))
     services.promise_settle(
         actor=agency.publisher, promise=kept, action="keep", on=today - timedelta(days=6), note="已在官网公布"
     )
+    assert CasePromise.objects.get(pk=kept.pk).state(today) == "kept"
     with pytest.raises(ApplicationError) as info:
         services.promise_settle(actor=agency.publisher, promise=kept, action="fail", on=today, note="改口")
     assert info.value.code == "bad_transition"

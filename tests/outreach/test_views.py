@@ -12,8 +12,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from gongkai.outreach import rules, services
-from gongkai.outreach.models import InterviewQuestion, OpinionCase, Survey, SurveyResponse
+from gongkai.outreach import rules, selectors, services
+from gongkai.outreach.models import (
+    Interview,
+    InterviewQuestion,
+    OpinionCase,
+    Survey,
+    SurveyAnswer,
+    SurveyResponse,
+)
 from tests.factories import PASSWORD
 from tests.outreach.factories import CONTACT, make_case, make_interview, make_survey
 
@@ -256,19 +263,45 @@ def test_live_results_when_the_agency_chooses(agency):
     assert "调查结果（实时）" in body and 'data-chart="q1-chart"' in body
 
 
-def test_lists_do_not_grow_queries_with_rows(agency, django_assert_max_num_queries):
-    for n in range(6):
-        case = make_case(agency, title=f"事项{n}")
+def _add_rows(agency, n: int, start: int = 0) -> None:
+    for k in range(start, start + n):
+        case = make_case(agency, title=f"事项{k}")
         services.case_respond(
             actor=agency.publisher, case=case, kind=rules.STATEMENT, at=timezone.now(), summary="x"
         )
         services.promise_add(actor=agency.publisher, case=case, text="承诺", due_on=timezone.localdate())
-    c = login(agency.publisher)
-    client = Client()
-    with django_assert_max_num_queries(12):
-        assert client.get(reverse("outreach:cases")).status_code == 200
-    with django_assert_max_num_queries(20):
-        assert c.get(reverse("outreach_staff:index")).status_code == 200
+        interview = make_interview(agency)
+        services.question_submit(interview=interview, body=f"问题{k}", address=f"198.51.100.{k}")
+        make_survey(agency)
+
+
+def _queries(c: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert c.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_lists_do_not_grow_queries_with_rows(agency):
+    """Each list costs the same number of queries with one row and with six (no query per row)."""
+    urls = [
+        reverse("outreach:cases"),
+        reverse("outreach:interviews"),
+        reverse("outreach:surveys"),
+        reverse("outreach_staff:index"),
+    ]
+    staff, public = login(agency.publisher), Client()
+    _add_rows(agency, 1)
+    for url in urls:  # warm the session and any per-process cache
+        (staff if "staff" in url else public).get(url)
+    one = {url: _queries(staff if "staff" in url else public, url) for url in urls}
+    _add_rows(agency, 5, start=1)
+    six = {url: _queries(staff if "staff" in url else public, url) for url in urls}
+    assert six == one
+    body = public.get(reverse("outreach:cases")).content.decode()
+    assert all(f"事项{k}" in body for k in range(6))
 
 
 def test_a_50000_character_text_answer_comes_back_whole(agency):
@@ -308,3 +341,206 @@ def test_staff_export_the_results_as_excel(agency, other):
     assert ["满意", 2, 66.7] in summary and ["基本满意", 1, 33.3] in summary and ["不满意", 0, 0.0] in summary
     texts = list(wb["文字回答"].iter_rows(min_row=2, values_only=True))
     assert [t[1] for t in texts] == ['\'=HYPERLINK("http://x")', "多开夜班车"]  # a formula stays text
+
+
+# ---------------------------------------------------------------- control characters (review item 1, 4)
+
+
+def test_control_characters_in_a_text_answer_are_refused_and_kept(agency):
+    survey = make_survey(agency)
+    url = reverse("outreach:survey", args=[survey.pk])
+    c = Client()
+    c.get(url)
+    text_q = survey.questions.get(kind=rules.TEXT)
+    for typed, word in (("希望增加\x00夜班车", "空字符"), ("希望增加\x1b[31m夜班车", "控制字符")):
+        r = c.post(url, _survey_post(survey, single=1, text=typed))
+        assert r.status_code == 400
+        body = r.content.decode()
+        assert f"第 3 题：回答中含有不允许的{word}，请删除后再提交。" in body
+        assert f'name="q{text_q.pk}" rows="4">{typed}</textarea>' in body  # what was typed comes back
+    assert not SurveyResponse.objects.exists()
+    # Tabs and line breaks are text.
+    r = c.post(url, _survey_post(survey, text="第一，多开夜班车；\r\n第二，\t加密班次"))
+    assert r.status_code == 302
+    assert SurveyAnswer.objects.get(question=text_q).text == "第一，多开夜班车；\r\n第二，\t加密班次"
+
+
+def test_control_characters_in_a_question_are_refused_and_kept(agency, client):
+    interview = make_interview(agency)
+    url = reverse("outreach:interview", args=[interview.pk])
+    for typed, word in (("学区\x07如何划分？", "控制字符"), ("学区\x00如何划分？", "空字符")):
+        r = client.post(url, {"body": typed})
+        assert r.status_code == 400
+        body = r.content.decode()
+        assert f"问题中含有不允许的{word}" in body
+        assert "学区" in body and "如何划分？" in body
+    assert not InterviewQuestion.objects.exists()
+
+
+def test_stored_control_characters_and_formula_titles_still_export(agency):
+    """Rows stored before the input check (or by other means) export with the characters removed."""
+    import io
+
+    from django.db import connection
+    from openpyxl import load_workbook
+
+    survey = make_survey(agency)
+    Survey.objects.filter(pk=survey.pk).update(title='=HYPERLINK("http://x")调查')
+    response = services.survey_answer(
+        survey=survey,
+        voter="v1",
+        address="203.0.113.1",
+        answers={int(k[1:]): v for k, v in _survey_post(survey, text="占位").items()},
+    )
+    bad = "坏\x1b字\x08符\x0c" + ("\x00" if connection.vendor == "sqlite" else "")
+    SurveyAnswer.objects.filter(response=response, option__isnull=True).update(text=bad)
+    r = login(agency.publisher).get(reverse("outreach_staff:survey_export", args=[survey.pk]))
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb["结果汇总"]["A1"].value == '\'=HYPERLINK("http://x")调查'  # shown as text, not run
+    texts = list(wb["文字回答"].iter_rows(min_row=2, values_only=True))
+    assert [t[1] for t in texts] == ["坏字符"]
+
+
+# ---------------------------------------------------------------- the agency of a new record (review item 2)
+
+
+def _interview_fields(**extra):
+    when = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    return {"title": "垃圾分类新规解读", "guests": "市城管局副局长 王某某", "scheduled_at": when, **extra}
+
+
+def test_a_new_record_is_never_filed_under_an_agency_not_chosen(agency, other, office):
+    url = reverse("outreach_staff:interview_new")
+    one = login(agency.publisher)
+    # Another agency's code, or an unknown one: the form again, nothing filed under the user's own agency.
+    for code in (other.org.code, "NO-SUCH-ORG"):
+        r = one.post(url, _interview_fields(org=code))
+        assert r.status_code == 400
+        body = r.content.decode()
+        assert "请选择单位。" in body and "垃圾分类新规解读" in body
+    assert not Interview.objects.exists()
+    # No choice at all: a user of exactly one agency files under it.
+    assert one.post(url, _interview_fields()).status_code == 302
+    assert Interview.objects.get().org == agency.org
+    # A platform admin (every agency) must choose.
+    admin = login(office)
+    assert "请选择单位</option>" in admin.get(url).content.decode()
+    r = admin.post(url, _interview_fields())
+    assert r.status_code == 400 and "请选择单位。" in r.content.decode()
+    assert admin.post(url, _interview_fields(org=other.org.code)).status_code == 302
+    assert Interview.objects.filter(org=other.org).count() == 1 and Interview.objects.count() == 2
+
+
+def test_the_public_ledger_shows_when_each_promise_was_recorded(agency, client):
+    case = make_case(agency, hours_ago=24 * 10)
+    today = timezone.localdate()
+    promise = services.promise_add(
+        actor=agency.publisher, case=case, text="三日内公布水质检测结果", due_on=today - timedelta(days=5)
+    )
+    services.promise_settle(actor=agency.publisher, promise=promise, action="keep", on=today, note="已公布")
+    body = client.get(reverse("outreach:case", args=[case.pk])).content.decode()
+    assert f'<td class="recorded">登记于 {today.isoformat()}</td>' in body
+    assert '<tr data-promise-state="kept_late">' in body and "逾期兑现" in body
+
+
+# ---------------------------------------------------------------- personal data on public pages (review item 5)
+
+ID_NUMBER, MOBILE = "11010519491231002X", "13912345678"  # R-PII-2: a valid ID (GB 11643) and a mobile number
+
+
+def test_public_pages_mask_personal_numbers(agency, client):
+    """R-PII-1: numbers typed into published texts are masked on every public outreach page (R-PII-3 defaults)."""
+    said = f"当事人身份证号{ID_NUMBER}，电话{MOBILE}"
+    case = make_case(agency, title=f"来电{MOBILE}反映积水")
+    OpinionCase.objects.filter(pk=case.pk).update(summary=said)
+    services.case_respond(
+        actor=agency.publisher, case=case, kind=rules.STATEMENT, at=timezone.now(), summary=said
+    )
+    promise = services.promise_add(actor=agency.publisher, case=case, text=said, due_on=timezone.localdate())
+    services.promise_settle(
+        actor=agency.publisher, promise=promise, action="keep", on=timezone.localdate(), note=said
+    )
+    interview = make_interview(agency)
+    q = services.question_submit(
+        interview=interview, body=f"我的电话{MOBILE}，能回电吗？", address="198.51.100.1"
+    )
+    services.question_moderate(actor=agency.publisher, question=q, action="publish")
+    services.question_answer(actor=agency.publisher, question=q, answer=said)
+    services.interview_transition(actor=agency.publisher, interview=interview, action="start")
+    services.interview_transcript(actor=agency.publisher, interview=interview, transcript=f"主持人：{said}")
+    pages = {
+        url: client.get(url)
+        for url in (
+            reverse("outreach:cases"),
+            reverse("outreach:case", args=[case.pk]),
+            reverse("outreach:interviews"),
+            reverse("outreach:interview", args=[interview.pk]),
+        )
+    }
+    assert all(r.status_code == 200 for r in pages.values())
+    for url, r in pages.items():
+        body = r.content.decode()
+        assert ID_NUMBER not in body and MOBILE not in body, url
+    case_page = pages[reverse("outreach:case", args=[case.pk])].content.decode()
+    assert case_page.count("110105********002X") == 4  # summary, response, promise and its settlement
+    assert "139****5678" in pages[reverse("outreach:cases")].content.decode()
+    interview_page = pages[reverse("outreach:interview", args=[interview.pk])].content.decode()
+    assert interview_page.count("139****5678") == 3  # question, answer, transcript
+
+
+# ---------------------------------------------------------------- lists and large surveys (review items 6–8)
+
+
+def test_the_late_flag_marks_the_response_not_its_minute(agency, client):
+    case = make_case(agency, level=rules.MAJOR, hours_ago=30)
+    at = case.first_seen_at + timedelta(hours=7)
+    interview = services.case_respond(
+        actor=agency.publisher, case=case, kind=rules.INTERVIEW, at=at, summary="局长接受电视台采访"
+    )
+    statement = services.case_respond(
+        actor=agency.publisher, case=case, kind=rules.STATEMENT, at=at, summary="发布情况通报"
+    )
+    row = selectors.case_row(case)
+    assert dict((r.pk, late) for r, late in row.responses) == {interview.pk: False, statement.pk: True}
+    body = client.get(reverse("outreach:case", args=[case.pk])).content.decode()
+    assert body.count("（超时）") == 1
+
+
+def test_public_interview_and_survey_lists_have_pages(agency, client):
+    from gongkai.outreach.views.public import PER_PAGE
+
+    for _ in range(PER_PAGE + 1):
+        make_interview(agency)
+        make_survey(agency)
+    for name in ("outreach:interviews", "outreach:surveys"):
+        url = reverse(name)
+        first, second = client.get(url), client.get(url + "?page=2")
+        assert first.status_code == second.status_code == 200
+        assert (
+            "第 1 / 2 页" in first.content.decode()
+            and '<a href="?page=2">下一页</a>' in first.content.decode()
+        )
+        assert "第 2 / 2 页" in second.content.decode()
+        link = re.compile(rf'href="{url}\d+/"')
+        shown = link.findall(first.content.decode()) + link.findall(second.content.decode())
+        assert len(shown) == len(set(shown)) == PER_PAGE + 1
+        assert client.get(url + "?page=abc").status_code == 200  # a bad page number is the first page
+
+
+def test_staff_survey_page_shows_the_first_text_answers_and_points_to_excel(agency, monkeypatch):
+    monkeypatch.setattr(selectors, "STAFF_TEXTS_SHOWN", 2)
+    survey = make_survey(agency)
+    for n, text in enumerate(("甲建议", "乙建议", "丙建议")):
+        services.survey_answer(
+            survey=survey,
+            voter=f"v{n}",
+            address=f"203.0.113.{n}",
+            answers={int(k[1:]): v for k, v in _survey_post(survey, text=text).items()},
+        )
+    body = login(agency.publisher).get(reverse("outreach_staff:survey", args=[survey.pk])).content.decode()
+    assert "甲建议" in body and "乙建议" in body and "丙建议" not in body
+    assert "以下显示前 2 条，全部 3 条文字回答请" in body
+    assert reverse("outreach_staff:survey_export", args=[survey.pk]) in body
+    _total, results = selectors.survey_results(survey, with_texts=True)  # the export: every answer
+    assert [t for r in results for t in r.texts] == ["甲建议", "乙建议", "丙建议"]

@@ -20,7 +20,7 @@ from django.utils import timezone
 from gongkai.core.errors import ApplicationError
 from gongkai.orgs.models import Organization, User
 from gongkai.outreach import rules, services
-from gongkai.outreach.models import Interview, Survey
+from gongkai.outreach.models import CasePromise, Interview, Survey
 from gongkai.publishing.demo import ORG_BY_KEY
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,10 @@ def _cases(today: date, counts: Counter[str]) -> None:
     kept = services.promise_add(
         actor=pub, case=case, text="7日内公布全市排涝设施排查结果。", due_on=(seen + timedelta(days=7)).date()
     )
+    # Historical demo data: the promise was recorded on the day of the press conference (a settlement may not
+    # precede the recording, services.promise_settle).
+    CasePromise.objects.filter(pk=kept.pk).update(created_at=seen + timedelta(hours=20))
+    kept.refresh_from_db()
     services.promise_settle(
         actor=pub,
         promise=kept,

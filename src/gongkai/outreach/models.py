@@ -67,7 +67,7 @@ class CaseResponse(models.Model):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
 
     def as_rule(self) -> rules.Response:
-        return rules.Response(self.kind, self.at)
+        return rules.Response(self.kind, self.at, self.pk)
 
 
 class CasePromise(models.Model):

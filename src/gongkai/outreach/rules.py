@@ -40,6 +40,12 @@ RESPONSE_KINDS = {
     OTHER: "其他回应",
 }
 
+# R-INT-4 (国办发〔2016〕80号): "最迟要在5小时内发布权威信息" — information the authority itself releases. Read here as the
+# kinds by which it does: its 通报/声明, a press conference, its official online reply. An interview given to the
+# media or another kind of response is an answer (〔2016〕61号 lists 接受记者采访 among the ways to respond: it
+# meets the 48-hour target of other concerns) but not the 5-hour release of authoritative information.
+AUTHORITATIVE_KINDS = frozenset({STATEMENT, PRESS_CONFERENCE, ONLINE_REPLY})
+
 AUTHORITATIVE, PRESS, ANSWER = "authoritative", "press_conference", "answer"
 TARGET_LABELS = {
     AUTHORITATIVE: "发布权威信息",
@@ -66,6 +72,7 @@ MISSED_STATES = frozenset({LATE, OVERDUE})
 class Response:
     kind: str
     at: datetime
+    id: int | None = None  # the stored response's identity (flags the one that met a target late)
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,7 @@ class TargetCheck:
     due_at: datetime
     met_at: datetime | None
     state: str
+    met_by: int | None = None  # the id of the response that met it
 
     @property
     def label(self) -> str:
@@ -89,15 +97,12 @@ class TargetCheck:
         return self.state in MISSED_STATES
 
 
-def _check(
-    key: str, hours: int, first_seen_at: datetime, met_at: datetime | None, now: datetime
-) -> TargetCheck:
+def _check(key: str, hours: int, first_seen_at: datetime, met: Response | None, now: datetime) -> TargetCheck:
     due = first_seen_at + timedelta(hours=hours)
-    if met_at is not None:
-        state = MET if met_at <= due else LATE
-    else:
-        state = OVERDUE if now > due else RUNNING
-    return TargetCheck(key, hours, due, met_at, state)
+    if met is not None:
+        state = MET if met.at <= due else LATE
+        return TargetCheck(key, hours, due, met.at, state, met.id)
+    return TargetCheck(key, hours, due, None, OVERDUE if now > due else RUNNING)
 
 
 def case_targets(
@@ -105,24 +110,26 @@ def case_targets(
 ) -> list[TargetCheck]:
     """R-INT-4: the targets of a case and whether each was met. A response at or before the due time is on time.
 
-    特别重大 / 重大: any response counts as authoritative information (5 h); only a press conference meets the 24 h
-    target. 一般: any response meets the 48 h target. Responses before the first-seen time count from that time."""
+    特别重大 / 重大: only an AUTHORITATIVE_KINDS response (通报/声明, press conference, official online reply) meets
+    the 5 h target of releasing authoritative information; only a press conference meets the 24 h target. 一般: any
+    response meets the 48 h target. Responses before the first-seen time count from that time."""
     if level not in LEVEL_LABELS:
         raise ValueError(f"unknown level {level!r}")
     ordered = sorted(responses, key=lambda r: r.at)
-    first_any = ordered[0].at if ordered else None
     if level in MAJOR_LEVELS:
-        first_press = next((r.at for r in ordered if r.kind == PRESS_CONFERENCE), None)
+        first_authoritative = next((r for r in ordered if r.kind in AUTHORITATIVE_KINDS), None)
+        first_press = next((r for r in ordered if r.kind == PRESS_CONFERENCE), None)
         return [
-            _check(AUTHORITATIVE, targets.authoritative_hours, first_seen_at, first_any, now),
+            _check(AUTHORITATIVE, targets.authoritative_hours, first_seen_at, first_authoritative, now),
             _check(PRESS, targets.press_conference_hours, first_seen_at, first_press, now),
         ]
-    return [_check(ANSWER, targets.answer_hours, first_seen_at, first_any, now)]
+    return [_check(ANSWER, targets.answer_hours, first_seen_at, ordered[0] if ordered else None, now)]
 
 
-def late_responses(checks: Iterable[TargetCheck]) -> set[datetime]:
-    """The times of the responses that met a target late (flagged in the ledger)."""
-    return {c.met_at for c in checks if c.state == LATE and c.met_at is not None}
+def late_responses(checks: Iterable[TargetCheck]) -> set[int]:
+    """The ids of the responses that met a target late (flagged in the ledger; two responses at the same minute
+    are told apart)."""
+    return {c.met_by for c in checks if c.state == LATE and c.met_by is not None}
 
 
 # ---------------------------------------------------------------- promises
@@ -289,19 +296,37 @@ class AskedQuestion:
     option_ids: frozenset[int]
 
 
+# NUL and the other C0 control characters except tab, line feed and carriage return: PostgreSQL text cannot hold
+# NUL, and an Excel cell (OOXML) can hold none of them — a stored one would break the staff's export. Refused at
+# input (Django's forms already refuse NUL with `null_characters_not_allowed`; this covers raw POST values too).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def control_character_problem(text: str, label: str) -> str:
+    """A Chinese message when `text` holds a control character, else ""."""
+    if not CONTROL_CHARACTERS.search(text):
+        return ""
+    if "\x00" in text:
+        return f"{label}中含有不允许的空字符，请删除后再提交。"
+    return f"{label}中含有不允许的控制字符，请删除后再提交。"
+
+
 def answer_problems(
     questions: Iterable[AskedQuestion], answers: Mapping[int, list[str]]
 ) -> tuple[dict[int, str], dict[int, list[int] | str]]:
     """Check one person's answers: `answers` maps a question id to the submitted values. Choice questions must be
-    answered (single: exactly one option of the question; multiple: one or more); a text answer is optional and at
-    most ANSWER_TEXT_MAX characters. Returns ({question id: Chinese message}, {question id: option ids | text})."""
+    answered (single: exactly one option of the question; multiple: one or more); a text answer is optional, at
+    most ANSWER_TEXT_MAX characters, without control characters. Returns ({question id: Chinese message}, {question id: option ids | text})."""
     problems: dict[int, str] = {}
     clean: dict[int, list[int] | str] = {}
     for q in questions:
         values = [v for v in answers.get(q.id, []) if v.strip()]
         if q.kind == TEXT:
             text = values[0].strip() if values else ""
-            if len(text) > ANSWER_TEXT_MAX:
+            bad = control_character_problem(text, "回答")
+            if bad:
+                problems[q.id] = bad
+            elif len(text) > ANSWER_TEXT_MAX:
                 problems[q.id] = f"回答不能超过 {ANSWER_TEXT_MAX} 个字（现有 {len(text)} 个）。"
             elif text:
                 clean[q.id] = text

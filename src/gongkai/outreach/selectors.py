@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
@@ -108,7 +109,7 @@ def _build_row(
     return CaseRow(
         case=case,
         checks=checks,
-        responses=[(r, r.at in late) for r in responses],
+        responses=[(r, r.pk in late) for r in responses],
         promises=[PromiseRow(p, p.state(today)) for p in promises],
     )
 
@@ -274,10 +275,16 @@ def _bar_option(labels: list[str], counts: list[int]) -> dict[str, Any]:
     }
 
 
-def survey_results(survey: Survey, *, with_texts: bool = False) -> tuple[int, list[QuestionResult]]:
+STAFF_TEXTS_SHOWN = 200  # text answers per question on the staff page; the Excel export has them all
+
+
+def survey_results(
+    survey: Survey, *, with_texts: bool = False, text_limit: int | None = None
+) -> tuple[int, list[QuestionResult]]:
     """(number of answer sheets, results per question): counts and percentages per option (of the people who
-    answered the question), the ECharts option, and — for staff only — the text answers. At most six queries, two
-    of them grouped scans of the (question, option) and (question, response) indexes."""
+    answered the question), the ECharts option, and — for staff only — the text answers (the first `text_limit` per
+    question, in the order given, when set: numbered per question in the database). At most six queries, two of
+    them grouped scans of the (question, option) and (question, response) indexes."""
     total = survey.responses.count()
     questions = survey_questions(survey)
     ids = [q.pk for q in questions]
@@ -305,11 +312,12 @@ def survey_results(survey: Survey, *, with_texts: bool = False) -> tuple[int, li
         )
     texts: dict[int, list[str]] = {}
     if with_texts:
-        for qid, text in (
-            SurveyAnswer.objects.filter(question_id__in=ids, option__isnull=True)
-            .order_by("id")
-            .values_list("question_id", "text")
-        ):
+        rows = SurveyAnswer.objects.filter(question_id__in=ids, option__isnull=True)
+        if text_limit is not None:
+            rows = rows.annotate(
+                n=Window(RowNumber(), partition_by=[F("question_id")], order_by=F("id").asc())
+            ).filter(n__lte=text_limit)
+        for qid, text in rows.order_by("id").values_list("question_id", "text"):
             texts.setdefault(qid, []).append(text)
     results = []
     for q in questions:

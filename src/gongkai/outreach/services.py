@@ -170,7 +170,9 @@ def promise_add(*, actor: Any, case: OpinionCase, text: str, due_on: date) -> Ca
 
 @transaction.atomic
 def promise_settle(*, actor: Any, promise: CasePromise, action: str, on: date, note: str) -> CasePromise:
-    """keep (已兑现) or fail (未兑现) a pending promise, with the date and an explanation (published)."""
+    """keep (已兑现) or fail (未兑现) a pending promise, with the date and an explanation (published). The date lies
+    between the day the promise was recorded (the local date of its created_at) and today: the ledger cannot vouch
+    for a settlement before it knew of the promise, so a promise recorded after its due date shows 逾期兑现 at best."""
     promise = CasePromise.objects.select_for_update().select_related("case__org").get(pk=promise.pk)
     _require(actor, promise.case.org)
     if rules.PROMISES.get(action) is None:
@@ -182,6 +184,11 @@ def promise_settle(*, actor: Any, promise: CasePromise, action: str, on: date, n
     _required(note=(note, "兑现情况说明"))
     if on > timezone.localdate():
         raise ApplicationError("bad_date", "日期不能晚于今天。", field="on")
+    recorded_on = timezone.localdate(promise.created_at)
+    if on < recorded_on:  # else a promise recorded late could be shown 按期兑现 by back-dating its settlement
+        raise ApplicationError(
+            "bad_date", f"日期不能早于该承诺事项的登记日期（{recorded_on.isoformat()}）。", field="on"
+        )
     before = promise.outcome
     promise.outcome, promise.settled_on, promise.settlement = target, on, note.strip()
     promise.save(update_fields=["outcome", "settled_on", "settlement"])
@@ -295,6 +302,9 @@ def question_submit(
         raise ApplicationError(
             "bad_text", f"问题不能超过 {limit} 个字（现有 {len(body)} 个），请精简后再提交。", field="body"
         )
+    bad = rules.control_character_problem(body, "问题")
+    if bad:
+        raise ApplicationError("bad_character", bad, field="body")
     problems = text_problems(subject="提问", body=body)
     if problems:
         raise ApplicationError(

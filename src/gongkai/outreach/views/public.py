@@ -32,11 +32,17 @@ def _address(request: HttpRequest) -> str:
 # ---------------------------------------------------------------- 舆情回应
 
 
+PER_PAGE = 20
+
+
+def _page(request: HttpRequest, qs: Any) -> Any:
+    """A page of a public list (an unknown or out-of-range page number gives the nearest page, never an error)."""
+    return Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+
+
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.public_cases().order_by("-first_seen_at", "-id"), 20).get_page(
-        request.GET.get("page")
-    )
+    page = _page(request, selectors.public_cases().order_by("-first_seen_at", "-id"))
     return render(
         request,
         "outreach/public/cases.html",
@@ -57,9 +63,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def interview_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "outreach/public/interviews.html", {"interviews": selectors.public_interviews()[:100]}
-    )
+    page = _page(request, selectors.public_interviews().order_by("-scheduled_at", "-id"))
+    return render(request, "outreach/public/interviews.html", {"page": page})
 
 
 def _interview_page(
@@ -111,8 +116,9 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def survey_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    surveys = [(s, rules.PHASE_LABELS[s.phase(today)]) for s in selectors.public_surveys(today)[:100]]
-    return render(request, "outreach/public/surveys.html", {"surveys": surveys})
+    page = _page(request, selectors.public_surveys(today).order_by("-opens_on", "-id"))
+    surveys = [(s, rules.PHASE_LABELS[s.phase(today)]) for s in page]
+    return render(request, "outreach/public/surveys.html", {"page": page, "surveys": surveys})
 
 
 def _voter(request: HttpRequest) -> str:

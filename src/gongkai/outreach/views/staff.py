@@ -63,17 +63,30 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _chosen_org(orgs: Any, code: str) -> Any:
+    """The agency chosen by code among those the user manages; without a valid choice, the only one if the user
+    manages exactly one, else None (the form asks "请选择单位")."""
+    org = orgs.filter(code=code).first() if code else None
+    if org is None and not code:
+        only = list(orgs[:2])
+        org = only[0] if len(only) == 1 else None
+    return org
+
+
 def _create(
     request: HttpRequest, form_class: type[Form], make: Any, to: str, heading: str, button: str
 ) -> HttpResponse:
     """The shared create page: choose the agency, fill the form, the service creates, go to the new object."""
     orgs = _orgs(request)
     form = form_class(request.POST or None)
-    org = orgs.filter(code=request.POST.get("org") or request.GET.get("org", "")).first() or orgs.first()
+    org = _chosen_org(orgs, request.POST.get("org") or request.GET.get("org", ""))
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
+        if org is None:  # an unknown code, or an agency the user does not manage: never filed elsewhere
+            form.is_valid()
+            form.add_error(None, "请选择单位。")
+        elif form.is_valid():
             try:
                 obj = make(actor=request.user, org=org, data=form.data_object())  # type: ignore[attr-defined]
             except ApplicationError as exc:
@@ -341,7 +354,7 @@ def survey_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     survey = selectors.get_for_staff(Survey, request.user, pk)
-    total, results = selectors.survey_results(survey, with_texts=True)
+    total, results = selectors.survey_results(survey, with_texts=True, text_limit=selectors.STAFF_TEXTS_SHOWN)
     phase = survey.phase(timezone.localdate())
     return render(
         request,
