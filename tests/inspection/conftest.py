@@ -20,6 +20,7 @@ class _State:
 class _Handler(BaseHTTPRequestHandler):
     state: _State
     protocol_version = "HTTP/1.1"
+    _counted = False
 
     def log_message(self, format, *args):  # keep test output quiet
         pass
@@ -30,11 +31,24 @@ class _Handler(BaseHTTPRequestHandler):
             state.requests.append((method, self.path))
             state.active += 1
             state.max_active = max(state.max_active, state.active)
+        self._counted = True
         try:
             self._route(method)
         finally:
-            with state.lock:
-                state.active -= 1
+            self._leave()
+
+    def _leave(self) -> None:
+        """The request stops counting as active once its answer is ready to go: the checker may send the next
+        request to this host as soon as it has read the headers, possibly before this thread gets the CPU back
+        (a busy machine made the count flaky when it was taken after the body was written)."""
+        if self._counted:
+            self._counted = False
+            with self.state.lock:
+                self.state.active -= 1
+
+    def end_headers(self) -> None:
+        self._leave()
+        super().end_headers()
 
     def _send(self, status: int, headers: dict[str, str] | None = None, body: bytes = b"") -> None:
         self.send_response(status)

@@ -100,3 +100,25 @@ def test_public_vote_once_per_person(client, office, agency):
     assert response.status_code == 400
     services.assessment_transition(actor=office, assessment=assessment, action="close")
     assert "已结束" in client.get(url).content.decode()
+
+
+def test_bulletin_published_on_the_portal_and_taken_down(client, office, agency):
+    bulletin = services.bulletin_monthly(actor=office, month=f"{timezone.localdate():%Y-%m}")
+    assert client.get(f"/tongbao/{bulletin.pk}/").status_code == 404
+    assert bulletin.title not in client.get("/tongbao/").content.decode()
+    client.force_login(agency.admin)
+    assert (
+        client.post(f"/staff/inspection/bulletins/{bulletin.pk}/publish/", {"public": "1"}).status_code == 404
+    )
+    client.force_login(office)
+    client.post(f"/staff/inspection/bulletins/{bulletin.pk}/publish/", {"public": "1"})
+    client.logout()
+    assert bulletin.title in client.get("/tongbao/").content.decode()
+    page = client.get(f"/tongbao/{bulletin.pk}/").content.decode()
+    assert agency.org.name in page and 'id="ranking"' in page
+    response = client.get(f"/tongbao/{bulletin.pk}/docx/")
+    assert Document(io.BytesIO(response.content)).tables[0].rows[1].cells[1].text == agency.org.name
+    client.force_login(office)
+    client.post(f"/staff/inspection/bulletins/{bulletin.pk}/publish/", {"public": "0"})
+    client.logout()
+    assert client.get(f"/tongbao/{bulletin.pk}/").status_code == 404

@@ -279,6 +279,7 @@ class Bulletin(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    published_at = models.DateTimeField("公开时间", null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -987,6 +987,10 @@ def monthly_rows(first: date, last: date) -> list[dict[str, Any]]:
     return rows
 
 
+def bulletins_public() -> QuerySet[Bulletin]:
+    return Bulletin.objects.filter(published_at__isnull=False).order_by("-published_at", "-id")
+
+
 def bulletins() -> QuerySet[Bulletin]:
     return Bulletin.objects.select_related("created_by", "assessment")
 

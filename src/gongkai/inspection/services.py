@@ -1032,3 +1032,21 @@ def task_review(*, actor: Any, unit: TaskUnit, review: str, note: str = "") -> T
         comment=unit.review_note,
     )
     return unit
+
+
+@transaction.atomic
+def bulletin_publish(*, actor: Any, bulletin: Bulletin, public: bool = True) -> Bulletin:
+    """Publish a 通报 on the portal (检查情况 are made public), or take it down."""
+    _check_actor(actor)
+    bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    if public == (bulletin.published_at is not None):
+        raise ApplicationError("unchanged", "通报已公开。" if public else "通报未公开。")
+    bulletin.published_at = timezone.now() if public else None
+    bulletin.save(update_fields=["published_at"])
+    audit_log(
+        actor=actor,
+        action="inspection.bulletin_publish" if public else "inspection.bulletin_unpublish",
+        obj=bulletin,
+        comment=bulletin.title,
+    )
+    return bulletin

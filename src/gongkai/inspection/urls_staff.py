@@ -27,6 +27,7 @@ urlpatterns = [
     path("bulletins/", staff.bulletins, name="bulletins"),
     path("bulletins/<int:pk>/", staff.bulletin_detail, name="bulletin"),
     path("bulletins/<int:pk>/docx/", staff.bulletin_docx, name="bulletin_docx"),
+    path("bulletins/<int:pk>/publish/", staff.bulletin_publish, name="bulletin_publish"),
     path("bonus/", staff.bonus, name="bonus"),
     path("bonus/<int:pk>/delete/", staff.bonus_delete, name="bonus_delete"),
     path("tasks/", staff.tasks, name="tasks"),

@@ -1,5 +1,6 @@
-"""社会评议: citizens rate the agencies of an open assessment, one vote per person and agency (a random token in
-a signed cookie) and a cap per network address (services.vote_cast). Thin view."""
+"""Public pages: the 社会评议 (citizens rate the agencies of an open assessment, one vote per person and agency — a
+random token in a signed cookie — and a cap per network address, services.vote_cast) and the published 通报.
+Thin views."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import secrets
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from gongkai.core.errors import ApplicationError
 from gongkai.core.throttle import client_address
 from gongkai.inspection import selectors, services
-from gongkai.inspection.models import Assessment, Vote
+from gongkai.inspection.models import Assessment, Bulletin, Vote
 
 VOTER_COOKIE = "gk_pingyi"
 VOTER_SALT = "gongkai.inspection.vote"
@@ -68,3 +70,30 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         secure=request.is_secure(),
     )
     return response
+
+
+@require_GET
+def bulletins(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "inspection/public/bulletins.html", {"bulletins": selectors.bulletins_public()[:200]}
+    )
+
+
+def _public_bulletin(pk: int) -> Bulletin:
+    bulletin = selectors.bulletins_public().filter(pk=pk).first()
+    if bulletin is None:
+        raise Http404
+    return bulletin
+
+
+@require_GET
+def bulletin(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _public_bulletin(pk)
+    return render(request, "inspection/public/bulletin.html", {"bulletin": found, "data": found.data})
+
+
+@require_GET
+def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    from gongkai.inspection.views.staff import docx_response
+
+    return docx_response(_public_bulletin(pk))

@@ -443,18 +443,43 @@ def _bulletin(request: HttpRequest, pk: int) -> Bulletin:
 @login_required
 def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = _bulletin(request, pk)
-    return render(request, "inspection/bulletin.html", {"bulletin": bulletin, "data": bulletin.data})
+    return render(
+        request,
+        "inspection/bulletin.html",
+        {
+            "bulletin": bulletin,
+            "data": bulletin.data,
+            "is_admin": selectors.may_manage_inspection(request.user),
+        },
+    )
 
 
-@login_required
-def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    bulletin = _bulletin(request, pk)
+def docx_response(bulletin: Bulletin) -> HttpResponse:
     response = HttpResponse(documents.bulletin_docx(bulletin), content_type=documents.DOCX_TYPE)
     name = quote(f"{bulletin.title}.docx")
     response["Content-Disposition"] = (
         f"attachment; filename=\"bulletin-{bulletin.pk}.docx\"; filename*=UTF-8''{name}"
     )
     return response
+
+
+@login_required
+def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    return docx_response(_bulletin(request, pk))
+
+
+@inspection_admin_required
+@require_POST
+def bulletin_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _bulletin(request, pk)
+    public = request.POST.get("public") == "1"
+    try:
+        services.bulletin_publish(actor=request.user, bulletin=bulletin, public=public)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已在门户网站公开。" if public else "已撤下。")
+    return redirect("staff_inspection:bulletin", pk=bulletin.pk)
 
 
 # ---------------------------------------------------------------- 工作要点 task ledger (issue 10 item 7)
