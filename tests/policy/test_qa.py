@@ -4,6 +4,7 @@ import pytest
 
 from gongkai.core.errors import ApplicationError, PermissionDenied
 from gongkai.policy import selectors, services
+from gongkai.publishing import services as publishing_services
 from tests.factories import draft, publish
 from tests.policy.conftest import qa_data
 
@@ -107,9 +108,39 @@ def test_keyword_filter_and_bad_input(agency):
     with pytest.raises(ApplicationError) as err:
         services.qa_create(actor=agency.drafter, org=agency.org, data=qa_data(answer=""))
     assert (err.value.code, err.value.field) == ("missing_field", "answer")
+
     with pytest.raises(ApplicationError) as err:
         services.qa_create(actor=agency.drafter, org=agency.org, data=qa_data(answer="答" * 50000))
     assert (err.value.code, err.value.field) == ("too_long", "answer")
     with pytest.raises(ApplicationError) as err:
         services.qa_update(actor=agency.drafter, qa=one, data=qa_data())
     assert err.value.code == "not_editable"
+
+
+def test_found_by_what_it_cites(client, agency, cited):
+    """A reader looking up a document finds the answers citing it: by its 文号 in any bracket style, its 索引号 or a
+    word of its title; a cited document no longer public is found only by the reference as cited."""
+    qa = services.qa_create(
+        actor=agency.drafter,
+        org=agency.org,
+        data=qa_data(title="参保问题", question="怎么参保？", answer="见所引文件。"),
+    )
+    services.qa_citation_add(actor=agency.drafter, qa=qa, ref=cited.index_no)
+    qa = services.qa_transition(actor=agency.publisher, qa=qa, action="publish")
+    other = services.qa_transition(
+        actor=agency.publisher,
+        qa=services.qa_create(
+            actor=agency.drafter,
+            org=agency.org,
+            data=qa_data(title="无关问题", question="其他？", answer="其他。"),
+        ),
+        action="publish",
+    )
+    for q in ("示人社发（2024）3号", "示人社发〔2024〕03号", cited.index_no, "灵活就业"):
+        assert list(selectors.qas_public(q)) == [qa], q
+    assert other not in selectors.qas_public("灵活就业")
+    assert "参保问题" in client.get("/policy-qa/", {"q": "示人社发[2024]3号"}).content.decode()
+    assert [r["id"] for r in client.get("/api/v1/policy-qa", {"q": "灵活就业"}).json()["results"]] == [qa.pk]
+    publishing_services.item_transition(actor=agency.publisher, item=cited, action="withdraw", comment="有误")
+    assert list(selectors.qas_public("灵活就业")) == []  # the title of a withdrawn document is not searched
+    assert list(selectors.qas_public(cited.index_no)) == [qa]  # the reference as cited still is

@@ -14,6 +14,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 
+from gongkai.core.docno import normalize_doc_no
 from gongkai.orgs.models import Organization
 from gongkai.orgs.selectors import orgs_for_staff
 from gongkai.policy import rules
@@ -253,8 +254,8 @@ def power_orgs_public() -> QuerySet[Organization]:
 
 
 def qas_public(q: str = "", org: Organization | None = None) -> QuerySet[PolicyQA]:
-    """Published answers; `q` is a plain substring filter on title, question and answer (the search engine
-    integration comes later)."""
+    """Published answers; `q` is a plain substring filter on title, question and answer, or matches what the answer
+    cites (`_citations_matching`); the search engine integration comes later."""
     qs = (
         PolicyQA.objects.filter(status=rules.PUBLISHED)
         .select_related("org")
@@ -266,10 +267,25 @@ def qas_public(q: str = "", org: Organization | None = None) -> QuerySet[PolicyQ
     )
     q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(question__icontains=q) | Q(answer__icontains=q))
+        qs = qs.filter(
+            Q(title__icontains=q)
+            | Q(question__icontains=q)
+            | Q(answer__icontains=q)
+            | Exists(_citations_matching(q))
+        )
     if org is not None:
         qs = qs.filter(org=org)
     return qs.order_by("-published_at", "-id")
+
+
+def _citations_matching(q: str) -> QuerySet[QACitation]:
+    """An answer is found by what it cites, too: the reference as cited, or a cited public document's title, 索引号 or
+    文号 (any bracket style) — a reader looking up a document finds the answers that rely on it."""
+    public_item = Q(item__status=InfoItem.Status.PUBLISHED, item__disclosure=InfoItem.Disclosure.PROACTIVE)
+    about_item = Q(item__title__icontains=q) | Q(item__index_no=q) | Q(item__doc_no_norm=normalize_doc_no(q))
+    return QACitation.objects.filter(qa=OuterRef("pk")).filter(
+        Q(ref__icontains=q) | (public_item & about_item)
+    )
 
 
 def qa_public(pk: int) -> PolicyQA:
