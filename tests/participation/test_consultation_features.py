@@ -127,8 +127,14 @@ def test_comment_on_an_article_with_answers(consultation):
         with pytest.raises(ApplicationError) as exc:
             services.comment_submit(consultation=consultation, data=data, address="10.0.0.2")
         assert exc.value.field == field
+    services.comment_submit(
+        consultation=consultation, data=CommentData(body="", answers={"1": "否"}), address="10.0.0.3"
+    )
+    doc = Document(BytesIO(selectors.adoption_report(consultation)))
+    assert doc.tables[0].rows[2].cells[2].text == "（仅回答了征集问题）"
+    assert doc.tables[0].rows[1].cells[1].text == "第二条"
     results = {r.question.position: r for r in selectors.consultation_question_results(consultation)}
-    assert results[1].counts == [("是", 1), ("否", 0)] and results[2].counts[2] == ("犬只伤人", 1)
+    assert results[1].counts == [("是", 1), ("否", 1)] and results[2].counts[2] == ("犬只伤人", 1)
 
 
 @pytest.mark.django_db

@@ -60,7 +60,7 @@ def adoption_report_docx(consultation: Consultation, comments: list[Comment]) ->
             reason = consultation_rules.WITHHELD_REASONS.get(lead.withheld_reason, "")
             body = f"（该意见未予公开：{reason}）"
         else:
-            body = lead.body
+            body = lead.body or "（仅回答了征集问题）"
         cells[2].text = body + (f"（相同意见 {len(members)} 条）" if len(members) > 1 else "")
         cells[3].text = consultation_rules.DECISION_LABELS.get(lead.decision, "尚未处理")
         cells[4].text = lead.reason
