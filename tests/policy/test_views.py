@@ -295,3 +295,63 @@ def test_huge_inputs_get_messages_not_500(client, agency):
     assert response.status_code == 200 and not PolicyQA.objects.exists()
     response = client.get("/policy-qa/", {"q": huge})
     assert response.status_code == 200
+
+
+def _one_more_of_each(agency, other, n: int) -> None:
+    """One more published reply (with a co-handler), guide, 权责清单 entry (released) and answer citing a document that
+    is then repealed."""
+    from gongkai.publishing import services as publishing_services
+
+    reply = make_proposal(agency, number=n)
+    reply.co_handlers.add(other.org)
+    guide = services.guide_create(actor=agency.drafter, org=agency.org, data=guide_data(name=f"事项{n}"))
+    services.guide_transition(actor=agency.publisher, guide=guide, action="publish")
+    services.power_entry_add(actor=agency.drafter, org=agency.org, data=entry_data(agency, f"权力事项{n}"))
+    services.power_list_publish(actor=agency.publisher, org=agency.org, note=f"第{n}次调整")
+    cited = publish(agency, f"被引用的文件{n}", doc_no=f"示人社规〔2024〕{n}号")
+    qa = services.qa_create(actor=agency.drafter, org=agency.org, data=qa_data(title=f"问题{n}"))
+    services.qa_citation_add(actor=agency.drafter, qa=qa, ref=cited.doc_no)
+    services.qa_transition(actor=agency.publisher, qa=qa, action="publish")
+    repealing = publish(agency, f"废止文件{n}")
+    publishing_services.item_relation_add(
+        actor=agency.publisher, source=repealing, type="repeals", target=cited
+    )
+
+
+def test_lists_do_not_query_per_row(client, agency, other):
+    """Every public and staff list of the app makes the same number of queries with 1 record or 4 of each kind."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    code = agency.org.code
+    urls = [
+        "/proposals/",
+        f"/orgs/{code}/proposals/",
+        "/proposals/stats/?year=2026",
+        f"/orgs/{code}/service-guides/",
+        "/powers/",
+        f"/orgs/{code}/powers/",
+        "/policy-qa/",
+        "/staff/policy/",
+        "/staff/policy/proposals/",
+        "/staff/policy/guides/",
+        f"/staff/policy/powers/{code}/",
+        "/staff/policy/qa/",
+        "/staff/policy/qa/stale/",
+    ]
+
+    def counts() -> dict[str, int]:
+        client.force_login(agency.publisher)
+        result = {}
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url)
+            assert response.status_code == 200, url
+            result[url] = len(ctx.captured_queries)
+        return result
+
+    _one_more_of_each(agency, other, 1)
+    one = counts()
+    for n in (2, 3, 4):
+        _one_more_of_each(agency, other, n)
+    assert counts() == one

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import ExtractYear
 from django.http import Http404
@@ -28,7 +28,7 @@ from gongkai.policy.models import (
     ServiceGuide,
 )
 from gongkai.publishing import selectors as publishing_selectors
-from gongkai.publishing.models import InfoItem
+from gongkai.publishing.models import InfoItem, ItemRelation
 
 # ---------------------------------------------------------------- staff: one road to each object
 
@@ -361,19 +361,49 @@ class CitationView:
 
 def qa_citations(qa: PolicyQA) -> list[CitationView]:
     """Each cited document with its validity as it is today (publishing.selectors.effective_validity); a pending
-    citation (its document not imported yet) has no item and no validity."""
+    citation (its document not imported yet) has no item and no validity. Two queries."""
+    citations = list(qa.citations.select_related("item", "item__org").order_by("position", "id"))
+    return _citation_views(citations, _replacing_items(citations))
+
+
+_REPLACING_TYPES = (ItemRelation.Type.AMENDS, ItemRelation.Type.REPEALS, ItemRelation.Type.REPLACES)
+
+
+def _replacing_items(citations: Iterable[QACitation]) -> dict[int, InfoItem]:
+    """`publishing.selectors.replacing_item` for every cited public document not in force, in one query: the newest
+    published document that amended, repealed or replaced it (R-PUB-6), when it is public itself."""
+    stale = {
+        c.item.pk
+        for c in citations
+        if c.item is not None
+        and c.item.is_public
+        and publishing_selectors.effective_validity(c.item) != InfoItem.Validity.VALID
+    }
+    if not stale:
+        return {}
+    found: dict[int, InfoItem] = {}
+    relations = (
+        ItemRelation.objects.filter(
+            target_id__in=stale, type__in=_REPLACING_TYPES, source__status=InfoItem.Status.PUBLISHED
+        )
+        .select_related("source")
+        .order_by("target_id", "-id")
+    )
+    for relation in relations:
+        assert relation.target_id is not None
+        if relation.target_id not in found:
+            found[relation.target_id] = relation.source
+    return {pk: item for pk, item in found.items() if item.is_public}
+
+
+def _citation_views(citations: Iterable[QACitation], replacing: dict[int, InfoItem]) -> list[CitationView]:
     views: list[CitationView] = []
-    for citation in qa.citations.select_related("item", "item__org").order_by("position", "id"):
+    for citation in citations:
         item = citation.item
         if item is None:
             views.append(CitationView(citation, None, False, "", "尚未发布", None))
             continue
         validity = publishing_selectors.effective_validity(item)
-        replacing = None
-        if item.is_public and validity != InfoItem.Validity.VALID:
-            replacing = publishing_selectors.replacing_item(item)
-            if replacing is not None and not replacing.is_public:
-                replacing = None
         views.append(
             CitationView(
                 citation=citation,
@@ -381,25 +411,32 @@ def qa_citations(qa: PolicyQA) -> list[CitationView]:
                 visible=item.is_public,
                 validity=validity,
                 validity_label=publishing_selectors.VALIDITY_LABELS[validity],
-                replacing=replacing,
+                replacing=replacing.get(item.pk),
             )
         )
     return views
 
 
-def qas_citing_invalid(user: Any) -> list[tuple[PolicyQA, list[CitationView]]]:
-    """Answers of the user's agencies that cite a document no longer valid today (or no longer public)."""
-    qas = (
+def qas_citing_invalid_for_staff(user: Any) -> QuerySet[PolicyQA]:
+    """Answers of the user's agencies (not withdrawn) that cite a document no longer valid today or no longer public."""
+    return (
         qas_for_staff(user)
-        .filter(citations__item__in=_items_not_valid_now())
+        .filter(Exists(QACitation.objects.filter(qa=OuterRef("pk"), item__in=_items_not_valid_now())))
         .exclude(status=rules.WITHDRAWN)
-        .distinct()
         .order_by("-published_at", "-id")
     )
-    result = []
-    for qa in qas[:500]:
-        result.append((qa, [c for c in qa_citations(qa) if not c.valid]))
-    return result
+
+
+def qas_citing_invalid(user: Any) -> list[tuple[PolicyQA, list[CitationView]]]:
+    """`qas_citing_invalid_for_staff` (the first 500) with the citations that are not valid, in a fixed number of
+    queries."""
+    cites = QACitation.objects.select_related("item", "item__org").order_by("position", "id")
+    qas = list(
+        qas_citing_invalid_for_staff(user).prefetch_related(Prefetch("citations", queryset=cites))[:500]
+    )
+    every = [c for qa in qas for c in qa.citations.all()]
+    replacing = _replacing_items(every)
+    return [(qa, [v for v in _citation_views(qa.citations.all(), replacing) if not v.valid]) for qa in qas]
 
 
 # ---------------------------------------------------------------- public read API (issue 7 §11)

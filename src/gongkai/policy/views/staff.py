@@ -60,7 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "proposal_drafts": selectors.proposals_for_staff(request.user).filter(status=rules.DRAFT).count(),
             "guide_drafts": selectors.guides_for_staff(request.user).filter(status=rules.DRAFT).count(),
             "qa_drafts": selectors.qas_for_staff(request.user).filter(status=rules.DRAFT).count(),
-            "stale": len(selectors.qas_citing_invalid(request.user)),
+            "stale": selectors.qas_citing_invalid_for_staff(request.user).count(),
             "orgs": orgs_for_staff(request.user),
         },
     )
