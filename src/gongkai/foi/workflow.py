@@ -5,19 +5,23 @@
              └────────withdraw──────────┴──withdraw──▶ withdrawn
 
 Online (and unconfirmed fax or ordinary-letter) submissions wait in `awaiting_confirmation` until staff confirm
-receipt: the statutory receipt date is the day both sides confirmed (R-FOI-2, 条例 第三十一条). The clock actions
-(补正, 征求意见, 延期, 收费) append to the ledger and leave the status `open` (R-FOI-3, R-FOI-4, R-FOI-7); they are
-rows of the same table so that one service (`services.request_transition`) checks every action the same way:
-the source state, the actor's role in the request's agency, the comment when one is required.
+receipt: the statutory receipt date is the day both sides confirmed (R-FOI-2, 条例 第三十一条). The table is a
+`core.statemachine.StateMachine` (ADR 0003). The clock actions (补正, 征求意见, 延期, 收费, 说明理由) append to the
+ledger and leave the status `open` (R-FOI-3, R-FOI-4, R-FOI-5, R-FOI-7); they are rows of the same table so that
+one service (`services.request_transition`) checks every action the same way: the source state, the actor's role
+in the request's agency, the comment when one is required.
 
 Roles: `foi_handler` (依申请公开经办人) does the work; `foi_head` (政府信息公开工作机构负责人) alone approves an
-extension (条例 第三十三条第二款) and a later reply date (第三十五条, R-FOI-5) and may cancel them; `applicant` is the person holding the query code, who may
-withdraw their own request.
+extension (条例 第三十三条第二款) and a later reply date (第三十五条, R-FOI-5) and may cancel them; `applicant` is
+the person holding the query code, who may withdraw their own request.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from gongkai.core.statemachine import StateMachine
+from gongkai.core.statemachine import Transition as BaseTransition
 
 AWAITING_CONFIRMATION, OPEN, REPLIED, WITHDRAWN = "awaiting_confirmation", "open", "replied", "withdrawn"
 
@@ -32,13 +36,7 @@ FOI_HANDLER, FOI_HEAD, APPLICANT = "foi_handler", "foi_head", "applicant"
 
 
 @dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str
-    roles: frozenset[str]
-    label: str
-    needs_comment: bool = False
+class Transition(BaseTransition):
     # The ledger event this action appends (clock actions), or "" for a pure status change.
     event_type: str = ""
 
@@ -46,9 +44,9 @@ class Transition:
 _OPEN_ONLY = frozenset({OPEN})
 _HANDLER = frozenset({FOI_HANDLER})
 
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
+# The request's table (ADR 0003, core.statemachine).
+MACHINE: StateMachine[Transition] = StateMachine(
+    (
         Transition("confirm", frozenset({AWAITING_CONFIRMATION}), OPEN, _HANDLER, "确认收到申请"),
         Transition(
             "supplement_request", _OPEN_ONLY, OPEN, _HANDLER, "告知补正", event_type="supplement_requested"
@@ -124,22 +122,21 @@ TRANSITIONS: dict[str, Transition] = {
             needs_comment=True,
         ),
     )
-}
+)
+# action -> Transition, for lookups by name (`"reply" in TRANSITIONS`, `TRANSITIONS["reply"].label`).
+TRANSITIONS: dict[str, Transition] = dict(MACHINE.table)
 
 # Which action appends which ledger event (the inverse of Transition.event_type).
-ACTION_FOR_EVENT = {t.event_type: t.action for t in TRANSITIONS.values() if t.event_type}
+ACTION_FOR_EVENT = {t.event_type: t.action for t in MACHINE if t.event_type}
 
 ACTIVE = frozenset({AWAITING_CONFIRMATION, OPEN})
 
 
 def transition_for(action: str, state: str) -> Transition | None:
     """The transition `action` from `state`, or None when the table does not allow it."""
-    transition = TRANSITIONS.get(action)
-    if transition is None or state not in transition.sources:
-        return None
-    return transition
+    return MACHINE.transition_for(action, state)
 
 
 def available_actions(state: str, roles: set[str]) -> list[Transition]:
     """The actions a holder of `roles` may take on a request in `state` (what the pages offer)."""
-    return [t for t in TRANSITIONS.values() if state in t.sources and t.roles & roles]
+    return MACHINE.available(state, roles)

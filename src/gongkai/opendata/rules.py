@@ -1,14 +1,16 @@
 """Open-data rules with no Django import: the dataset workflow table, update frequencies, formats.
 
-Workflow: draft → submitted → published | returned; published → withdrawn → published.
+Workflow (a `core.statemachine.StateMachine`, ADR 0003): draft → submitted → published | returned; published →
+withdrawn → published.
 A data_publisher of the agency (or a platform admin) publishes directly from draft, submitted or returned.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+from gongkai.core.statemachine import StateMachine, Transition
 
 DRAFT, SUBMITTED, RETURNED, PUBLISHED, WITHDRAWN = "draft", "submitted", "returned", "published", "withdrawn"
 STATUS_LABELS = {
@@ -23,27 +25,21 @@ STATUS_LABELS = {
 STAFF, PUBLISHER = "staff", "data_publisher"
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str
-    role: str
-    label: str
-    needs_comment: bool = False
+_STAFF, _PUBLISHER = frozenset({STAFF}), frozenset({PUBLISHER})
 
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition("submit", frozenset({DRAFT, RETURNED}), SUBMITTED, STAFF, "提交审核"),
-        Transition("recall", frozenset({SUBMITTED}), DRAFT, STAFF, "撤回送审"),
-        Transition("return", frozenset({SUBMITTED}), RETURNED, PUBLISHER, "退回修改", needs_comment=True),
-        Transition("publish", frozenset({DRAFT, SUBMITTED, RETURNED}), PUBLISHED, PUBLISHER, "发布"),
-        Transition("withdraw", frozenset({PUBLISHED}), WITHDRAWN, PUBLISHER, "撤回发布", needs_comment=True),
-        Transition("republish", frozenset({WITHDRAWN}), PUBLISHED, PUBLISHER, "重新发布"),
+# The dataset's table (ADR 0003, core.statemachine).
+MACHINE: StateMachine[Transition] = StateMachine(
+    (
+        Transition("submit", frozenset({DRAFT, RETURNED}), SUBMITTED, _STAFF, "提交审核"),
+        Transition("recall", frozenset({SUBMITTED}), DRAFT, _STAFF, "撤回送审"),
+        Transition("return", frozenset({SUBMITTED}), RETURNED, _PUBLISHER, "退回修改", needs_comment=True),
+        Transition("publish", frozenset({DRAFT, SUBMITTED, RETURNED}), PUBLISHED, _PUBLISHER, "发布"),
+        Transition("withdraw", frozenset({PUBLISHED}), WITHDRAWN, _PUBLISHER, "撤回发布", needs_comment=True),
+        Transition("republish", frozenset({WITHDRAWN}), PUBLISHED, _PUBLISHER, "重新发布"),
     )
-}
+)
+# action -> Transition, for lookups by name.
+TRANSITIONS: dict[str, Transition] = dict(MACHINE.table)
 
 # States in which ordinary staff may still edit a dataset (and add resources to one waiting for review);
 # a data_publisher may edit in any state.
@@ -51,7 +47,7 @@ EDITABLE = frozenset({DRAFT, SUBMITTED, RETURNED})
 
 
 def available_actions(status: str, roles: set[str]) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if status in t.sources and t.role in roles]
+    return MACHINE.available(status, roles)
 
 
 # Update frequency (更新频率): code, Chinese word, period in days (None = no promise), DCAT frequency.

@@ -315,7 +315,7 @@ def dataset_change_decide(
 
 @transaction.atomic
 def dataset_transition(*, actor: Any, dataset: Dataset, action: str, comment: str = "") -> Dataset:
-    """The only way a dataset's status changes (the table is `rules.TRANSITIONS`)."""
+    """The only way a dataset's status changes (the table is `rules.MACHINE`)."""
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
     transition = rules.TRANSITIONS.get(action)
     if transition is None:
@@ -324,10 +324,10 @@ def dataset_transition(*, actor: Any, dataset: Dataset, action: str, comment: st
         raise ApplicationError(
             "bad_state", f"数据集当前状态为“{rules.STATUS_LABELS[dataset.status]}”，不能{transition.label}。"
         )
-    if transition.role not in roles_of(actor, dataset.org):
+    if transition.roles.isdisjoint(roles_of(actor, dataset.org)):
         raise PermissionDenied(
             "只有本单位的数据发布人可以执行此操作。"
-            if transition.role == rules.PUBLISHER
+            if rules.PUBLISHER in transition.roles
             else "您不是该单位的工作人员。"
         )
     comment = comment.strip()
