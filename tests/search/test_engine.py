@@ -393,6 +393,27 @@ def test_reindex_repairs_missing_fts_triggers(agency):
     assert len(titles("高龄津贴")) == 2
 
 
+def test_phrase_is_matched_as_text_across_word_boundaries(agency):
+    """Both backends verify a phrase as text (省 is not a word of 河北省教育厅)."""
+    publish(agency, "河北省教育厅关于做好招生工作的通知")
+    publish(agency, "省里的教育工作安排")
+    page = find('"省教育"')
+    assert [h.item.title for h in page.hits] == ["河北省教育厅关于做好招生工作的通知"]
+    assert page.total == 1 and facet(page, "org") == {agency.org.code: 1}
+    assert titles("省教育厅招生") == ["河北省教育厅关于做好招生工作的通知"]  # unquoted: 省 joins 教育厅
+    assert titles("人民政府办") == []
+    assert titles('"教育厅，关于"') == []  # never across punctuation the text does not have
+
+
+def test_a_fragment_whose_words_find_nothing_is_tried_as_a_phrase(agency):
+    publish(agency, "关于做好失业保险基金援企稳岗工作的意见")
+    publish(agency, "稳岗返还的意见征集")
+    # 金 and 意 are no words of the title: as words nothing is found, as a phrase (text) the first one is.
+    assert titles("基金援企稳岗工作的意") == ["关于做好失业保险基金援企稳岗工作的意见"]
+    assert titles("险基金援企") == ["关于做好失业保险基金援企稳岗工作的意见"]
+    assert titles("稳岗返还") == ["稳岗返还的意见征集"]  # words found: no fallback needed
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite matches phrases as text")
 def test_sqlite_phrase_is_matched_as_text_across_word_boundaries(agency, monkeypatch):
     from gongkai.search.backends import sqlite as sqlite_backend

@@ -147,7 +147,9 @@ def _exact(text: str, plan: _Plan) -> str:
     return ""
 
 
-def _plan(texts: list[QueryText]) -> _Plan:
+def _plan(texts: list[QueryText], *, as_phrases: bool = False) -> _Plan:
+    """The clauses and filters of the query. `as_phrases`: each unquoted term as one phrase (the fallback
+    when its words find nothing — a fragment such as 金援企稳岗的意 is then matched as text)."""
     plan = _Plan()
     seg = segmenter()
     for number, qt in enumerate(texts):
@@ -161,6 +163,8 @@ def _plan(texts: list[QueryText]) -> _Plan:
         for term in qt.terms:
             if not term.negated and not term.quoted and len(qt.terms) > 1 and _exact(term.text, plan):
                 continue
+            if as_phrases and not term.negated:
+                term = replace(term, quoted=True)
             clauses = term_clauses(term, seg)
             if term.negated:
                 plan.must_not.extend(clauses)
@@ -226,6 +230,12 @@ def search(
         today=today,
     )
     result = backend.search(query)
+    if not result.total:
+        phrases = _plan([q, within], as_phrases=True)
+        if len(phrases.must) < len(plan.must):  # some term was several words: try it as one phrase
+            page.highlight = tuple(dict.fromkeys(phrases.highlight))
+            query = replace(query, must=tuple(phrases.must))
+            result = backend.search(query)
     if clamp_page and result.total and params.offset >= result.total:
         last = max(1, math.ceil(result.total / params.page_size))
         page.params = params = replace(params, page=last)

@@ -311,3 +311,15 @@ class SearchBackend(ABC):
 
 def words(clause: Clause) -> list[Token]:
     return [t for t in clause.tokens if t.text != MARK]
+
+
+def is_verified_phrase(clause: Clause) -> bool:
+    """A phrase matched as text: its longer words find the candidates, the text check decides."""
+    tokens = words(clause)
+    return len(tokens) > 1 and any(len(t.text) > 1 for t in tokens)
+
+
+def phrase_needle(clause: Clause) -> str:
+    """The phrase as it stands in a field's word stream with the spaces taken out (the folded text without
+    whitespace, MARK where punctuation stood)."""
+    return "".join(t.text for t in clause.tokens)

@@ -7,8 +7,14 @@ is its character offset (whitespace not counted), and a sub-word sits at its own
 a phrase `a <n> b` then asks for b exactly n characters after a, which holds only where the text has the
 phrase. Ranking: `ts_rank` (not `ts_rank_cd`) with the default weights {0.1, 0.2, 0.4, 1.0} for D, C, B, A.
 
-PostgreSQL keeps positions up to 16,383 and 256 per lexeme: words further into a long document are found, but
-phrases there may not be (docs/search.md, known limits).
+Phrases with a word of two characters or more are verified as text, as on SQLite: the tsquery asks for the
+phrase's longer words (candidates), and the phrase must stand in the flat text of a field (`flat_text`, kept in
+`search_text.title/meta/body/attach`) — so "省教育" finds 河北省教育厅, where 省 is not a word. Rows written
+before the flat text was stored need `gongkai search reindex`. Phrases of one-character words only use the
+positions (`a <1> b`).
+
+PostgreSQL keeps positions up to 16,383 and 256 per lexeme: words further into a long document are found;
+verified phrases there too, position-only phrases may not be (docs/search.md, known limits).
 """
 
 from __future__ import annotations
@@ -19,13 +25,32 @@ from typing import Any
 
 from django.utils import timezone
 
-from gongkai.search.backends.base import BackendQuery, IndexDoc, SearchBackend, words
+from gongkai.search.backends.base import (
+    BackendQuery,
+    IndexDoc,
+    SearchBackend,
+    is_verified_phrase,
+    phrase_needle,
+    words,
+)
 from gongkai.search.query import Clause
 from gongkai.search.text import MARK, Token
 
 MAX_POSITION = 16383
 MAX_POSITIONS_PER_LEXEME = 256
 FIELD_GAP = 8  # positions between two fields, so that no phrase spans them
+
+
+TEXT_COLUMNS = ("title", "meta", "body", "attach")
+# A verified phrase must stand in one of the fields' flat text (see `flat_text`).
+PHRASE_CHECK = "(" + " OR ".join(f"strpos(t.{c}, %s) > 0" for c in TEXT_COLUMNS) + ")"
+
+
+def flat_text(tokens: Sequence[Token]) -> str:
+    """A field's words without spaces, MARK where punctuation stood: the folded text without whitespace, which
+    a phrase is checked against (as on SQLite), so that "省教育" is found in 河北省教育厅 and phrases deep in
+    long documents (beyond tsvector positions) are found too."""
+    return "".join(t.text for t in tokens if not t.sub)
 
 
 def quote_lexeme(text: str) -> str:
@@ -60,8 +85,16 @@ def clause_tsquery(clause: Clause) -> str:
     return "(" + " ".join(parts) + ")"
 
 
+def candidate_tsquery(clause: Clause) -> str:
+    """A verified phrase's candidates: documents with each of its longer words (the text check decides)."""
+    longer = dict.fromkeys(t.text for t in words(clause) if len(t.text) > 1)
+    return "(" + " & ".join(quote_lexeme(w) for w in longer) + ")"
+
+
 def tsquery_text(query: BackendQuery) -> str:
-    expression = " & ".join(clause_tsquery(c) for c in query.must if words(c))
+    expression = " & ".join(
+        candidate_tsquery(c) if is_verified_phrase(c) else clause_tsquery(c) for c in query.must if words(c)
+    )
     for clause in query.must_not:
         if words(clause):
             expression += f" & !{clause_tsquery(clause)}"
@@ -75,9 +108,10 @@ class PostgreSQLBackend(SearchBackend):
         if not docs:
             return
         now = timezone.now()
-        vectors = [
+        vectors: list[tuple[int | str, ...]] = [
             (
                 d.item_id,
+                *(flat_text(f.tokens) for f in (d.title, d.meta, d.body, d.attach)),
                 tsvector_literal(
                     [(d.title.tokens, "A"), (d.meta.tokens, "B"), (d.body.tokens, ""), (d.attach.tokens, "C")]
                 ),
@@ -88,8 +122,9 @@ class PostgreSQLBackend(SearchBackend):
             cursor.executemany(self._upsert_documents_sql(), self._document_rows(docs, now))
             cursor.executemany(
                 "INSERT INTO search_text (item_id, title, meta, body, attach, title_sub, sub, tsv) "
-                "VALUES (%s, '', '', '', '', '', '', %s::tsvector) "
-                "ON CONFLICT (item_id) DO UPDATE SET tsv = excluded.tsv",
+                "VALUES (%s, %s, %s, %s, %s, '', '', %s::tsvector) "
+                "ON CONFLICT (item_id) DO UPDATE SET title = excluded.title, meta = excluded.meta, "
+                "body = excluded.body, attach = excluded.attach, tsv = excluded.tsv",
                 vectors,
             )
 
@@ -119,12 +154,14 @@ class PostgreSQLBackend(SearchBackend):
         return " NULLS LAST"
 
     def _fulltext(self, query: BackendQuery) -> tuple[str, list[Any], str, list[Any], str, list[Any]]:
+        phrases = [c for c in query.must if is_verified_phrase(c)]
+        checks = "".join(f" AND {PHRASE_CHECK}" for _ in phrases)
         return (
             "search_text t JOIN search_document d ON d.item_id = t.item_id "
             "CROSS JOIN CAST(%s AS tsquery) AS q",
             [tsquery_text(query)],
-            "t.tsv @@ q",
-            [],
+            f"t.tsv @@ q{checks}",
+            [phrase_needle(c) for c in phrases for _ in TEXT_COLUMNS],
             "ts_rank(t.tsv, q)",
             [],
         )

@@ -24,7 +24,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from gongkai.search.backends.base import BackendQuery, BackendResult, IndexDoc, SearchBackend
+from gongkai.search.backends.base import (
+    BackendQuery,
+    BackendResult,
+    IndexDoc,
+    SearchBackend,
+    is_verified_phrase,
+    phrase_needle,
+)
 from gongkai.search.query import Clause
 from gongkai.search.text import MARK
 
@@ -65,20 +72,9 @@ def clause_match(clause: Clause) -> str:
     return '"' + " ".join(tokens) + '"'
 
 
-def is_verified_phrase(clause: Clause) -> bool:
-    """A phrase matched as text: its longer words find the candidates, the text check decides."""
-    words = [t for t in clause.tokens if t.text != MARK]
-    return len(words) > 1 and any(len(t.text) > 1 for t in words)
-
-
 def candidate_match(clause: Clause) -> str:
     words = dict.fromkeys(t.text for t in clause.tokens if t.text != MARK and len(t.text) > 1)
     return "(" + " AND ".join(f'"{w}"' for w in words) + ")"
-
-
-def phrase_needle(clause: Clause) -> str:
-    """The phrase as it stands in a field's word stream with the spaces taken out."""
-    return "".join(t.text for t in clause.tokens)
 
 
 PHRASE_CHECK = "(" + " OR ".join(f"instr(replace(t.{c}, ' ', ''), %s) > 0" for c in TEXT_COLUMNS) + ")"
