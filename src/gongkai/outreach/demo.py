@@ -106,9 +106,11 @@ def _cases(today: date, counts: Counter[str]) -> None:
         at=min(seen + timedelta(hours=52), now),
         summary="市教育局会同市场监管部门到校核查，通报初步核查情况。",
     )
-    services.promise_add(
+    owed = services.promise_add(
         actor=jpub, case=case, text="5日内公布食材抽检结果。", due_on=(seen + timedelta(days=5)).date()
     )
+    # Recorded with the online reply that made it (historical demo data, see above).
+    CasePromise.objects.filter(pk=owed.pk).update(created_at=min(seen + timedelta(hours=52), now))
     counts["opinion_cases"] += 1
 
 
