@@ -37,6 +37,7 @@ from gongkai.opendata import services as opendata
 from gongkai.orgs.models import Organization, User
 from gongkai.outreach.demo import load_outreach_demo
 from gongkai.participation import services as participation
+from gongkai.participation.demo import load_consultation_demo, load_open311_demo
 from gongkai.participation.models import Message
 from gongkai.policy.demo import load_policy_demo
 from gongkai.publishing import services as publishing
@@ -740,40 +741,12 @@ def _load_messages(ctx: _Ctx) -> None:
 
 def _load_consultation(ctx: _Ctx) -> None:
     def run() -> None:
-        org = ctx.orgs["jyj"]
-        consultation = participation.consultation_open(
-            actor=ctx.user("jyj", "publisher"),
-            org=org,
-            data=participation.ConsultationData(
-                title="《示范市中小学课后服务管理办法（征求意见稿）》公开征求意见",
-                draft_text=(
-                    "第一条 为规范本市中小学课后服务工作，减轻家庭负担，制定本办法。\n"
-                    "第二条 课后服务坚持学生自愿、家长申请、学校组织的原则。\n"
-                    "第三条 学校应当在每学期开学前公布课后服务的时间、内容和收费标准。\n"
-                    "第四条 课后服务经费实行专账管理，收支情况每学期向家长公开。\n"
-                    "第五条 本办法自发布之日起施行。"
-                ),
-                explanation="为回应家长关切、规范课后服务收费和管理，市教育局起草了本办法，现公开征求社会各界意见。",
-                how_to_comment="可在本页面提交意见，或发送电子邮件至本局政府信息公开邮箱。",
-                opens_on=ctx.today - timedelta(days=10),
-                # Open for comments on the day the demo is looked at, too (the comment service uses that day).
-                closes_on=max(ctx.today, timezone.localdate()) + timedelta(days=25),
-            ),
-        )
+        consultation = load_consultation_demo(today=ctx.today, person=ctx.person)
         ctx.counts["consultations"] += 1
-        bodies = (
-            "建议明确课后服务的最晚结束时间，方便双职工家庭接孩子。",
-            "第三条建议增加“收费标准报教育部门备案”的内容。",
-            "希望课后服务增加体育和艺术类活动，不要变成集中补课。",
-            "建议对家庭经济困难学生减免课后服务费用。",
-        )
-        for n, body in enumerate(bodies, start=1):
-            participation.comment_submit(
-                consultation=consultation, body=body, name=ctx.person(), address=f"192.0.2.{n}"
-            )
-            ctx.counts["comments"] += 1
+        ctx.counts["comments"] += consultation.comments.count()
 
     ctx.attempt("consultation", run)
+    ctx.attempt("open311", lambda: ctx.counts.update(load_open311_demo(today=ctx.today)))
 
 
 # ---------------------------------------------------------------- open data
