@@ -220,6 +220,20 @@ def test_duplicate_within_a_minute_and_throttle(setup, client, settings):
     assert errors_of(post(client, raw, description="又一处路面破损。"))[0]["code"] == 429
 
 
+def test_gets_throttled_per_client_address(setup, client, settings):
+    settings.GONGKAI_OPEN311_GET_LIMIT = 3
+    urls = [f"{BASE}/services.json", f"{BASE}/discovery.xml", f"{BASE}/requests.json"]
+    assert [client.get(u).status_code for u in urls] == [200, 200, 200]
+    r = client.get(f"{BASE}/requests.xml")
+    assert r.status_code == 429
+    (error,) = errors_of(r)
+    assert error["code"] == 429 and error["description"].startswith("too_many")
+    # Another client address has its own count; a POST is counted per key and address, not here.
+    assert client.get(f"{BASE}/services.json", REMOTE_ADDR="198.51.100.7").status_code == 200
+    _agency, raw = setup
+    assert post(client, raw).status_code == 201
+
+
 def test_get_requests_filters_and_errors(setup, client):
     agency, raw = setup
     assert post(client, raw).status_code == 201

@@ -53,6 +53,15 @@ def open311_post_limit() -> tuple[int, int]:
     )
 
 
+def open311_get_limit() -> tuple[int, int]:
+    """Open311 GETs (discovery, services, requests) per client address per window (count, seconds); default 600 per
+    10 minutes — a client polling every few seconds, not one walking the whole history in a loop."""
+    return (
+        int(getattr(settings, "GONGKAI_OPEN311_GET_LIMIT", 600)),
+        int(getattr(settings, "GONGKAI_OPEN311_GET_WINDOW_SECONDS", 600)),
+    )
+
+
 def attachment_max_bytes() -> int:
     """Largest file a writer may attach to a message or a comment (default 10 MB)."""
     return int(getattr(settings, "GONGKAI_MESSAGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))

@@ -22,8 +22,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gongkai.core.ratelimit import over_limit
 from gongkai.core.throttle import client_address
-from gongkai.participation import open311_rules, selectors, services
+from gongkai.participation import conf, open311_rules, selectors, services
 from gongkai.participation.models import Message, Open311Service
 from gongkai.participation.open311_rules import Open311Error
 
@@ -78,10 +79,16 @@ def _error(fmt: str, exc: Open311Error) -> HttpResponse:
 
 
 def _api(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Unknown formats and every Open311Error become the spec's error shape."""
+    """Unknown formats and every Open311Error become the spec's error shape. GETs are throttled per client address
+    (POSTs per key and address, in services.open311_request_submit)."""
 
     def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
         try:
+            if request.method != "POST":
+                limit, window = conf.open311_get_limit()
+                address = client_address(request.META)  # type: ignore[arg-type]
+                if over_limit(f"open311-get-addr:{address}", limit=limit, window_seconds=window):
+                    raise Open311Error(429, "too_many", "请求过于频繁，请稍后再试。")
             if fmt not in FORMATS:
                 raise Open311Error(404, "bad_format", f"格式应为 json 或 xml：{fmt[:10]!r}。")
             return view(request, *args, fmt=fmt, **kwargs)
