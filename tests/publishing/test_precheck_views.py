@@ -181,3 +181,25 @@ def test_item_submitted_before_prechecks_is_checked_at_first_review(client, agen
     item.refresh_from_db()
     assert item.status == InfoItem.Status.SUBMITTED
     assert Precheck.objects.get(item=item).state == Precheck.State.PENDING
+
+
+def test_publisher_rechecks_a_published_item_and_masks_it(client, agency):
+    from tests.factories import publish
+
+    item = publish(agency, "关于某某事项的公示", body_html=f"<p>联系人身份证号{ID_NUMBER}</p>")
+    client.force_login(agency.drafter)
+    page = client.get(f"/staff/items/{item.pk}/").content.decode()
+    assert "重新检查个人信息和敏感词" not in page  # a drafter cannot change a published item
+    client.force_login(agency.publisher)
+    page = client.post(f"/staff/inspection/items/{item.pk}/precheck/", follow=True).content.decode()
+    assert "发现 1 处" in page and f"<mark>{ID_MASKED}</mark>" in page and "一键遮蔽" in page
+    match = Precheck.objects.filter(item=item).latest("id").matches[0]
+    client.post(
+        f"/staff/inspection/items/{item.pk}/mask/", {"start": match["start"], "masked": match["masked"]}
+    )
+    item.refresh_from_db()
+    assert item.status == InfoItem.Status.PUBLISHED and ID_NUMBER not in item.body_html
+    assert item.revisions.count() == 2
+    other = make_agency("pcr")
+    client.force_login(other.publisher)
+    assert client.post(f"/staff/inspection/items/{item.pk}/precheck/").status_code == 404

@@ -14,6 +14,7 @@ urlpatterns = [
     path("rules/", staff.deduction_rules, name="rules"),
     path("columns/<int:pk>/policy/", staff.column_policy, name="column_policy"),
     path("items/<int:pk>/mask/", staff.item_mask, name="item_mask"),
+    path("items/<int:pk>/precheck/", staff.item_precheck, name="item_precheck"),
     path("assessments/", staff.assessments, name="assessments"),
     path("assessments/<int:pk>/", staff.assessment_detail, name="assessment"),
     path(
