@@ -1,5 +1,7 @@
 """Request hygiene: NUL characters refused with 400; client addresses from a trusted proxy only; admin login throttled."""
 
+from xml.etree import ElementTree as ET
+
 import pytest
 from django.test import override_settings
 
@@ -25,6 +27,30 @@ def test_nul_in_the_request_is_a_400(client, url):
     assert response.status_code == 400
     if url.startswith("/api/v1/"):
         assert response.json()["error"]["code"] == "bad_character"
+
+
+@pytest.mark.parametrize(
+    ("url", "fmt"),
+    [
+        ("/open311/v2/requests.json?status=%00", "json"),
+        ("/open311/v2/requests/LY%00.json", "json"),
+        ("/open311/v2/services.xml?x=a%00", "xml"),
+        ("/open311/v2/requests/LY%00.xml", "xml"),
+    ],
+)
+def test_nul_in_an_open311_url_is_the_georeport_error_shape(client, url, fmt):
+    response = client.get(url)
+    assert response.status_code == 400
+    if fmt == "xml":
+        assert response["Content-Type"].startswith("text/xml")
+        root = ET.fromstring(response.content)
+        assert root.tag == "errors"
+        errors = [{"code": int(e.findtext("code")), "description": e.findtext("description")} for e in root]
+    else:
+        assert response["Content-Type"].startswith("application/json")
+        errors = response.json()
+    assert len(errors) == 1 and errors[0]["code"] == 400
+    assert errors[0]["description"].startswith("bad_character: ") and "NUL" in errors[0]["description"]
 
 
 def test_nul_in_a_posted_login_is_a_failed_login_not_a_crash(client):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
+from xml.etree import ElementTree as ET
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -59,7 +60,9 @@ class RejectNulMiddleware:
         # Forms answer a NUL themselves (a field error, the rest of the input kept); APIs get a JSON 400 here.
         in_api_body = request.path.startswith("/api/") and _post_has_nul(request)
         if in_url or in_api_body:
-            if request.path.startswith(("/api/", "/open311/")):
+            if request.path.startswith("/open311/"):
+                return _georeport_error(request.path, "bad_character: 请求中含有不允许的字符（NUL）。")
+            if request.path.startswith("/api/"):
                 return JsonResponse(
                     {"error": {"code": "bad_character", "message": "请求中含有不允许的字符（NUL）。"}},
                     status=400,
@@ -69,6 +72,24 @@ class RejectNulMiddleware:
                 "请求中含有不允许的字符。".encode(), content_type="text/plain; charset=utf-8"
             )
         return self.get_response(request)
+
+
+def _georeport_error(path: str, description: str) -> HttpResponse:
+    """Open311 GeoReport v2's error shape `[{"code": 400, "description": ...}]`, in XML when the path asks for it
+    (docs/participation.md "Open311")."""
+    if path.rstrip("\x00").lower().endswith(".xml"):
+        root = ET.Element("errors")
+        error = ET.SubElement(root, "error")
+        ET.SubElement(error, "code").text = "400"
+        ET.SubElement(error, "description").text = description
+        body = b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
+        return HttpResponse(body, content_type="text/xml; charset=utf-8", status=400)
+    return JsonResponse(
+        [{"code": 400, "description": description}],
+        status=400,
+        safe=False,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def _get_has_nul(request: HttpRequest) -> bool:
