@@ -205,6 +205,12 @@ def main() -> None:
     timed(
         "staff attention lists (90 days + overdue promises)", lambda: selectors.cases_needing_attention(admin)
     )
+    staff = Client()
+    staff.force_login(admin)
+    timed(
+        f"staff survey page (first {selectors.STAFF_TEXTS_SHOWN} text answers per question)",
+        lambda: staff.get(f"/staff/outreach/surveys/{survey.pk}/", HTTP_HOST="127.0.0.1"),
+    )
 
 
 if __name__ == "__main__":
