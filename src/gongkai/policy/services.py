@@ -30,7 +30,6 @@ from gongkai.policy.models import (
     ServiceGuide,
 )
 from gongkai.publishing import selectors as publishing_selectors
-from gongkai.publishing.models import InfoItem
 
 TEXT_MAX = 20000  # characters of one long text field (a reply, an answer, one guide element)
 
@@ -614,7 +613,8 @@ def qa_citation_remove(*, actor: Any, citation: QACitation) -> None:
 def qa_citations_resolve(*, actor: Any = None) -> int:
     """Link every pending citation (imported before its document) whose document is on the platform now, by external
     id as the item import stores it (or `pk:N`, an item made on the platform), and name it by the document's 文号 when
-    the importing line gave no reference (`rules.citation_default_ref`). Returns the number linked; one audit
+    the importing line gave no reference (`rules.citation_default_ref`) and the document is public — a draft or a
+    document not proactively disclosed is never named by its title or 文号 (it stays shown by its external id). Returns the number linked; one audit
     entry `qa.cite_resolved` per answer. Run after `gongkai import items`, at the end of a Q&A import and by the tick
     (`policy.jobs`), as publishing resolves a pending `ItemRelation` when its target arrives."""
     from gongkai.policy.selectors import items_by_external_id
@@ -654,9 +654,9 @@ def qa_citations_resolve(*, actor: Any = None) -> int:
             note["targets"].append(row.target_external_id)
         named = {
             pk: rules.citation_default_ref(doc_no, index_no, title)
-            for pk, doc_no, index_no, title in InfoItem.objects.filter(
-                pk__in={r.item_id for r in linked if not r.ref}
-            ).values_list("pk", "doc_no", "index_no", "title")
+            for pk, doc_no, index_no, title in publishing_selectors.items_public()
+            .filter(pk__in={r.item_id for r in linked if not r.ref})
+            .values_list("pk", "doc_no", "index_no", "title")
         }
         for row in linked:
             row.ref = row.ref or named.get(row.item_id or 0, "")
