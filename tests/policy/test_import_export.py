@@ -18,7 +18,7 @@ from gongkai.policy import services
 from gongkai.policy.models import GuideVersion, PolicyQA, PowerListVersion, ProposalReply, ServiceGuide
 from gongkai.publishing import services as publishing_services
 from gongkai.publishing.models import GazetteIssue, InfoItem, ItemRelation
-from tests.factories import publish
+from tests.factories import draft, publish
 from tests.policy.conftest import COMPLETE_GUIDE, entry_data, guide_data, make_proposal, qa_data
 
 pytestmark = pytest.mark.django_db
@@ -398,6 +398,34 @@ def test_qa_citation_of_a_document_already_there(agency, tmp_path):
     citation = PolicyQA.objects.get(external_id="q-1").citations.get()
     assert citation.item.external_id == "later" and citation.ref == "示发〔2024〕2号"
     assert not AuditEntry.objects.filter(action="qa.cite_resolved").exists()
+
+
+def test_qa_citation_of_a_non_public_document_never_shows_its_title(client, agency, tmp_path):
+    """A line citing a draft (or a document linked later that is not public) with no `ref` does not name the
+    citation by the document's 文号 or title: the page, the API and the keyword filter show only the target."""
+    code = agency.org.code
+    secret = draft(agency, "内部人事调整方案草稿", doc_no="示人〔2026〕9号")
+    later = draft(agency, "尚未发布的改革方案草稿", doc_no="示改〔2026〕1号")
+    path = write_jsonl(tmp_path / "q.jsonl", _qa_line(code, f"pk:{secret.pk}", "draft-later"))
+    status, _, err = run("import", "policy-qa", str(path))
+    assert status == 0, err
+    InfoItem.objects.filter(pk=later.pk).update(external_id="draft-later")
+    assert services.qa_citations_resolve() == 1
+    qa = PolicyQA.objects.get(external_id="q-1")
+    citations = list(qa.citations.order_by("position"))
+    assert [(c.item_id, c.ref, c.cited_as) for c in citations] == [
+        (secret.pk, "", f"pk:{secret.pk}"),
+        (later.pk, "", "draft-later"),
+    ]
+    page = client.get(f"/policy-qa/{qa.pk}/").content.decode()
+    detail = json.dumps(client.get(f"/api/v1/policy-qa/{qa.pk}").json(), ensure_ascii=False)
+    listing = json.dumps(client.get("/api/v1/policy-qa").json(), ensure_ascii=False)
+    for text in (page, detail, listing):
+        for word in ("人事调整", "示人〔2026〕9号", "改革方案", "示改〔2026〕1号"):
+            assert word not in text
+    assert "draft-later" in page and "已不再公开" in page
+    for q in ("人事调整", "示人〔2026〕9号", "改革方案"):
+        assert client.get("/api/v1/policy-qa", {"q": q}).json()["count"] == 0
 
 
 def test_pending_citations_are_linked_by_the_tick(agency, tmp_path):

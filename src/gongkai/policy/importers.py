@@ -551,7 +551,10 @@ def _citations_parse(obj: dict[str, Any]) -> list[_Citation]:
         ref = _str(raw, "ref", max_length=100)
         if item is not None:
             seen_items.add(item.pk)
-            ref = ref or rules.citation_default_ref(item.doc_no, item.index_no, item.title)
+            if not ref and item.is_public:
+                # A draft or a document not proactively disclosed is never named by its 文号 or title: the
+                # citation is shown by the name the line gave (cited_as), as the staff path refuses it outright.
+                ref = rules.citation_default_ref(item.doc_no, item.index_no, item.title)
         citations.append(_Citation(target=target, item=item, ref=ref))
     return citations
 

@@ -351,7 +351,7 @@ class CitationView:
         if self.item is None:
             return f"所引用的文件（{self.citation.cited_as}）尚未在本平台发布。"
         if not self.visible:
-            return f"所引用的文件（{self.citation.ref}）已不再公开，本答复可能已不适用。"
+            return f"所引用的文件（{self.citation.cited_as}）已不再公开，本答复可能已不适用。"
         if self.validity == InfoItem.Validity.VALID:
             return ""
         if self.validity == InfoItem.Validity.NOT_YET_EFFECTIVE:
