@@ -84,6 +84,30 @@ def test_expired_by_date_and_withdrawn_items_warn(agency):
     assert [q.pk for q, _ in selectors.qas_citing_invalid(agency.admin)] == [qa.pk]
 
 
+def test_keyword_filter_cannot_confirm_a_masked_number(client, agency):
+    """R-PII-1..3: the page and the API show a personal number masked, so the keyword filter matches the masked text
+    only — a guess of the hidden digits finds nothing, what is shown still does; an edit refreshes the copy."""
+    qa = services.qa_transition(
+        actor=agency.publisher,
+        qa=services.qa_create(
+            actor=agency.drafter,
+            org=agency.org,
+            data=qa_data(question="我的电话13812345678，能否回电说明参保办法？"),
+        ),
+        action="publish",
+    )
+    assert "138****5678" in client.get(f"/policy-qa/{qa.pk}/").content.decode()
+    for guess in ("13812345678", "1381234", "812345"):
+        assert list(selectors.qas_public(guess)) == []
+        assert client.get("/api/v1/policy-qa", {"q": guess}).json()["count"] == 0
+    assert list(selectors.qas_public("138****5678")) == [qa]
+    assert list(selectors.qas_public("能否回电")) == [qa]
+    draft = services.qa_create(
+        actor=agency.drafter, org=agency.org, data=qa_data(answer="请拨打13900001111联系。")
+    )
+    assert "13900001111" not in draft.search_text and "139****1111" in draft.search_text
+
+
 def test_keyword_filter_and_bad_input(agency):
     one = services.qa_transition(
         actor=agency.publisher,

@@ -1,14 +1,17 @@
 """建议提案办理结果 (R-INT-3), 办事指南 (R-WEB-4), 权责清单, 政策问答库.
 
-No side effects in save(); every write is in services.py.
+No side effects in save() (PolicyQA.save only derives its masked search copy); every write is in services.py.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gongkai.core.pii import mask_text
 from gongkai.orgs.models import Organization
 from gongkai.policy import rules
 from gongkai.publishing.models import InfoItem
@@ -203,6 +206,9 @@ class PolicyQA(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.CharField(max_length=500, blank=True)
+    # What the public keyword filter matches: question and answer as they are shown, personal numbers masked
+    # (R-PII-1..3) — matching the raw text would let anyone confirm a masked number digit by digit.
+    search_text = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -213,6 +219,18 @@ class PolicyQA(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = qa_search_text(self.question, self.answer)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"question", "answer"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+
+def qa_search_text(question: str, answer: str) -> str:
+    """The masked copy of an answer's question and answer that the public filter searches."""
+    return mask_text(f"{question}\n{answer}")
 
 
 class QACitation(models.Model):

@@ -254,7 +254,8 @@ def power_orgs_public() -> QuerySet[Organization]:
 
 
 def qas_public(q: str = "", org: Organization | None = None) -> QuerySet[PolicyQA]:
-    """Published answers; `q` is a plain substring filter on title, question and answer, or matches what the answer
+    """Published answers; `q` is a plain substring filter on the title and on question and answer as they are shown
+    (`search_text`, personal numbers masked: a raw match would confirm a masked number digit by digit), or matches what the answer
     cites (`_citations_matching`); the search engine integration comes later."""
     qs = (
         PolicyQA.objects.filter(status=rules.PUBLISHED)
@@ -269,8 +270,7 @@ def qas_public(q: str = "", org: Organization | None = None) -> QuerySet[PolicyQ
     if q:
         qs = qs.filter(
             Q(title__icontains=q)
-            | Q(question__icontains=q)
-            | Q(answer__icontains=q)
+            | Q(search_text__icontains=q)  # masked question and answer, as shown (R-PII-1..3)
             | Exists(_citations_matching(q))
         )
     if org is not None:
