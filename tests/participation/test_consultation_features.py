@@ -7,7 +7,6 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +21,8 @@ from gongkai.participation.models import Comment
 from gongkai.participation.services import CommentData, ConsultationData, QuestionData
 from tests.factories import PASSWORD, make_user
 
+pytestmark = pytest.mark.usefixtures("fresh_cache")
+
 DRAFT = (
     "某市养犬管理规定（草案）\n"
     "第一条 为了规范养犬行为，制定本规定。\n"
@@ -29,18 +30,6 @@ DRAFT = (
     "  依照第一条规定，养犬人应当登记。\n"
     "第十一条 违反本规定的，依法处理。\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def publisher(agency):
-    return make_user("a_pub", agency.org, Role.PUBLISHER)
 
 
 @pytest.fixture

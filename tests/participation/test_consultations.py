@@ -58,11 +58,6 @@ def test_r_int_1_decisions():
 # ---------------------------------------------------------------- services, report
 
 
-@pytest.fixture
-def publisher(agency):
-    return make_user("a_pub", agency.org, Role.PUBLISHER)
-
-
 def _data(days: int = 30, reason: str = "") -> ConsultationData:
     today = timezone.localdate()
     return ConsultationData(

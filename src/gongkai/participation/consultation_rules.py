@@ -65,6 +65,18 @@ def decision_problems(*, decision: str, reason: str) -> dict[str, str]:
     return {}
 
 
+def report_problem(*, closed: bool, pending: int, undecided: int) -> str:
+    """R-INT-1 (第三十二条): the 采纳情况 is published beside the consultation once it is closed, every comment
+    moderated (the report quotes published comments only) and every comment decided. "" when it may be published."""
+    if not closed:
+        return "征集结束后才能公布采纳情况。"
+    if pending:
+        return f"还有 {pending} 条意见尚未审核，请先审核后再公布采纳情况。"
+    if undecided:
+        return f"还有 {undecided} 条意见尚未处理，请先记录处理结果后再公布采纳情况。"
+    return ""
+
+
 @dataclass(frozen=True)
 class Tally:
     total: int

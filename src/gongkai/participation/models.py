@@ -247,6 +247,8 @@ class Consultation(models.Model):
     closes_on = models.DateField("截止日期")
     short_reason = models.TextField("期限少于30日的理由", blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
+    # R-INT-1: when the 采纳情况 was published beside the consultation (services.consultation_report_publish).
+    report_published_at = models.DateTimeField("采纳情况公布时间", null=True, blank=True)
     external_id = models.CharField("外部编号", max_length=200, blank=True)
     # sha256 of the imported line (re-importing the same line changes nothing).
     source_hash = models.CharField(max_length=64, blank=True)

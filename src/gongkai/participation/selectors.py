@@ -364,8 +364,19 @@ def consultation_public_comments(consultation: Consultation) -> list[Comment]:
             "withheld_reason",
             "submitted_at",
             "answers",
+            "decision",
+            "reason",
         )
         .order_by("submitted_at", "id")
+    )
+
+
+def consultation_report_tally(consultation: Consultation) -> consultation_rules.Tally | None:
+    """The counts by decision shown beside the consultation once its 采纳情况 is published (None before)."""
+    if consultation.report_published_at is None:
+        return None
+    return consultation_rules.tally(
+        Comment.objects.filter(consultation=consultation).values_list("decision", flat=True)
     )
 
 

@@ -1166,6 +1166,37 @@ def consultation_attachment_remove(*, actor: Any, attachment: Attachment) -> Non
 
 
 @transaction.atomic
+def consultation_report_publish(*, actor: Any, consultation: Consultation) -> Consultation:
+    """Publish the 意见收集和采纳情况 beside the consultation (R-INT-1): its public page then shows the counts by
+    decision and every published comment's decision and reason, and offers the Word report. Refused until the
+    consultation is closed and every comment is moderated and decided (consultation_rules.report_problem)."""
+    consultation = Consultation.objects.select_for_update().select_related("org").get(pk=consultation.pk)
+    if not _may_manage_consultations(actor, consultation.org):
+        raise PermissionDenied()
+    if consultation.report_published_at is not None:
+        raise ApplicationError("bad_transition", "采纳情况已经公布。")
+    comments = Comment.objects.filter(consultation=consultation)
+    problem = consultation_rules.report_problem(
+        closed=consultation.status == Consultation.Status.CLOSED,
+        pending=comments.filter(moderation=consultation_rules.PENDING).count(),
+        undecided=comments.filter(decision="").count(),
+    )
+    if problem:
+        raise ApplicationError("report_not_ready", problem)
+    consultation.report_published_at = timezone.now()
+    consultation.save(update_fields=["report_published_at"])
+    tally = consultation_rules.tally(comments.values_list("decision", flat=True))
+    audit_log(
+        actor=actor,
+        action="consultation.report_publish",
+        obj=consultation,
+        org_code=consultation.org.code,
+        data={"comments": tally.total, "decisions": tally.counts},
+    )
+    return consultation
+
+
+@transaction.atomic
 def consultation_close(*, actor: Any, consultation: Consultation) -> Consultation:
     if not _may_manage_consultations(actor, consultation.org):
         raise PermissionDenied()

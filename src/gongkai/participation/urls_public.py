@@ -17,6 +17,7 @@ urlpatterns = [
     path("messages/<str:tracking_no>/", public.message_detail, name="detail"),
     path("consultations/", consultations.public_list, name="consultations"),
     path("consultations/<int:pk>/", consultations.public_detail, name="consultation"),
+    path("consultations/<int:pk>/report.docx", consultations.public_report, name="consultation_report"),
     path(
         "consultations/<int:pk>/files/<int:attachment_id>/",
         consultations.public_attachment,

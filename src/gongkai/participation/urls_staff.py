@@ -12,6 +12,11 @@ urlpatterns = [
     path("consultations/<int:pk>/close/", consultations.staff_close, name="consultation_close"),
     path("consultations/<int:pk>/report.docx", consultations.staff_report, name="consultation_report"),
     path(
+        "consultations/<int:pk>/report/publish/",
+        consultations.staff_report_publish,
+        name="consultation_report_publish",
+    ),
+    path(
         "consultations/<int:pk>/comments/<int:comment_id>/", consultations.staff_decide, name="comment_decide"
     ),
     path(

@@ -74,6 +74,8 @@ def _public_page(
             "files": list(c.draft_attachments.all()),
             "comments": comments,
             "reasons": consultation_rules.WITHHELD_REASONS,
+            "report_tally": selectors.consultation_report_tally(c),
+            "decisions": consultation_rules.DECISION_LABELS,
         },
         status=status,
     )
@@ -144,6 +146,7 @@ def _staff_page(
     status: int = 200,
     moderation_errors: dict[int, ModerationForm] | None = None,
     file_form: DraftFileForm | None = None,
+    report_error: str = "",
 ) -> HttpResponse:
     groups = selectors.consultation_comment_groups(c)
     errors = errors or {}
@@ -172,6 +175,7 @@ def _staff_page(
             "file_form": file_form or DraftFileForm(),
             "tally": consultation_rules.tally(m.decision for g in groups for m in g.members),
             "days": consultation_rules.period_days(c.opens_on, c.closes_on),
+            "report_error": report_error,
         },
         status=status,
     )
@@ -242,16 +246,39 @@ def staff_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("participation_staff:consultation", pk=c.pk)
 
 
-@login_required
-@require_GET
-def staff_report(request: HttpRequest, pk: int) -> HttpResponse:
-    c = selectors.get_consultation_for_staff(request.user, pk)
+def _report_response(c: Consultation) -> HttpResponse:
     response = HttpResponse(
         selectors.adoption_report(c),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(adoption_report_title(c))}.docx"
     return response
+
+
+@login_required
+@require_GET
+def staff_report(request: HttpRequest, pk: int) -> HttpResponse:
+    return _report_response(selectors.get_consultation_for_staff(request.user, pk))
+
+
+@login_required
+@require_POST
+def staff_report_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    c = selectors.get_consultation_for_staff(request.user, pk)
+    try:
+        services.consultation_report_publish(actor=request.user, consultation=c)
+    except ApplicationError as exc:
+        return _staff_page(request, c, status=400, report_error=exc.message)
+    return redirect("participation_staff:consultation", pk=c.pk)
+
+
+@require_GET
+def public_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 采纳情况 report in Word, once published beside the consultation (R-INT-1)."""
+    c = selectors.consultations_public().filter(pk=pk, report_published_at__isnull=False).first()
+    if c is None:
+        raise Http404
+    return _report_response(c)
 
 
 @login_required
