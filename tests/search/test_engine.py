@@ -428,3 +428,13 @@ def test_sqlite_phrase_is_matched_as_text_across_word_boundaries(agency, monkeyp
     monkeypatch.setattr(sqlite_backend, "VERIFY_LIMIT", 0)
     assert titles('"省教育"') == []
     assert titles('"教育厅关于"') == ["河北省教育厅关于做好招生工作的通知"]
+
+
+def test_a_title_holding_the_typed_words_together_ranks_first(agency):
+    """Relevance: the words of a multi-word term standing together in the title beat the same words apart,
+    however often the body repeats them."""
+    publish(agency, "关于投资项目管理的通知", body_html="<p>" + "条例，投资。" * 50 + "</p>")
+    publish(agency, "政府投资条例")
+    publish(agency, "条例汇编（投资类）", body_html="<p>" + "投资 条例 " * 30 + "</p>")
+    found = titles("投资条例")
+    assert len(found) == 3 and found[0] == "政府投资条例"

@@ -50,6 +50,7 @@ FACET_LABELS = {
     "column": "栏目",
 }
 FACET_LIMIT = 20
+MAX_TITLE_BOOST = 4
 VALIDITY_ORDER = list(InfoItem.Validity.values)
 
 
@@ -118,6 +119,7 @@ class _Plan:
     doc_no_prefix: list[str] = field(default_factory=list)
     index_no: list[str] = field(default_factory=list)
     highlight: list[str] = field(default_factory=list)
+    title_boost: list[str] = field(default_factory=list)
     exact: str = ""
 
     @property
@@ -170,6 +172,9 @@ def _plan(texts: list[QueryText], *, as_phrases: bool = False) -> _Plan:
                 plan.must_not.extend(clauses)
             else:
                 plan.must.extend(clauses)
+                if len(clauses) > 1 or (clauses and len(clauses[0].words) > 1):
+                    # The term as it stands in a flat title (words without spaces, MARK at punctuation).
+                    plan.title_boost.append("".join(t.text for t in seg.analyze(term.text, subwords=False)))
                 for clause in clauses:
                     plan.highlight.extend(clause.highlight)
     return plan
@@ -228,6 +233,7 @@ def search(
         limit=params.page_size,
         facets=facets,
         today=today,
+        title_boost=tuple(plan.title_boost[:MAX_TITLE_BOOST]),
     )
     result = backend.search(query)
     if not result.total:

@@ -316,18 +316,15 @@ class Analyzed:
     """One field of an index document: its folded text, analyzed when a backend asks, in the form it needs —
     tokens with positions (PostgreSQL) or the word and sub-word streams (SQLite, much cheaper)."""
 
-    __slots__ = ("_segmenter", "_tokens", "text")
+    __slots__ = ("_segmenter", "text")
 
     def __init__(self, segmenter: Segmenter, text: str) -> None:
         self._segmenter = segmenter
         self.text = fold(text)
-        self._tokens: list[Token] | None = None
 
-    @property
     def tokens(self) -> list[Token]:
-        if self._tokens is None:
-            self._tokens = self._segmenter.analyze(self.text, folded=True)
-        return self._tokens
+        """Analyzed again on each call (not kept: a batch of long documents would hold millions of tokens)."""
+        return self._segmenter.analyze(self.text, folded=True)
 
     def streams(self) -> tuple[str, str]:
         return self._segmenter.streams(self.text, folded=True)

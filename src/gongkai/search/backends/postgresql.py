@@ -31,6 +31,7 @@ from gongkai.search.backends.base import (
     SearchBackend,
     is_verified_phrase,
     phrase_needle,
+    title_boost_sql,
     words,
 )
 from gongkai.search.query import Clause
@@ -108,16 +109,15 @@ class PostgreSQLBackend(SearchBackend):
         if not docs:
             return
         now = timezone.now()
-        vectors: list[tuple[int | str, ...]] = [
-            (
-                d.item_id,
-                *(flat_text(f.tokens) for f in (d.title, d.meta, d.body, d.attach)),
-                tsvector_literal(
-                    [(d.title.tokens, "A"), (d.meta.tokens, "B"), (d.body.tokens, ""), (d.attach.tokens, "C")]
-                ),
+        vectors: list[tuple[int | str, ...]] = []
+        for d in docs:  # one document's tokens at a time: a batch of long documents holds only strings
+            fields = [
+                (f.tokens(), weight)
+                for f, weight in ((d.title, "A"), (d.meta, "B"), (d.body, ""), (d.attach, "C"))
+            ]
+            vectors.append(
+                (d.item_id, *(flat_text(tokens) for tokens, _ in fields), tsvector_literal(fields))
             )
-            for d in docs
-        ]
         with self.connection.cursor() as cursor:
             cursor.executemany(self._upsert_documents_sql(), self._document_rows(docs, now))
             cursor.executemany(
@@ -156,12 +156,13 @@ class PostgreSQLBackend(SearchBackend):
     def _fulltext(self, query: BackendQuery) -> tuple[str, list[Any], str, list[Any], str, list[Any]]:
         phrases = [c for c in query.must if is_verified_phrase(c)]
         checks = "".join(f" AND {PHRASE_CHECK}" for _ in phrases)
+        boost, boost_params = title_boost_sql(query, "strpos(st.title, %s) > 0")
         return (
             "search_text t JOIN search_document d ON d.item_id = t.item_id "
             "CROSS JOIN CAST(%s AS tsquery) AS q",
             [tsquery_text(query)],
             f"t.tsv @@ q{checks}",
             [phrase_needle(c) for c in phrases for _ in TEXT_COLUMNS],
-            "ts_rank(t.tsv, q)",
-            [],
+            f"ts_rank(t.tsv, q){boost}",
+            boost_params,
         )

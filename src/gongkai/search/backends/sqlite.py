@@ -31,6 +31,7 @@ from gongkai.search.backends.base import (
     SearchBackend,
     is_verified_phrase,
     phrase_needle,
+    title_boost_sql,
 )
 from gongkai.search.query import Clause
 from gongkai.search.text import MARK
@@ -138,17 +139,19 @@ class SQLiteBackend(SearchBackend):
                 cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
         return repaired
 
-    def _score(self) -> str:
-        return f"-bm25(search_fts, {', '.join(str(w) for w in WEIGHTS)})"
+    def _score(self, query: BackendQuery) -> tuple[str, list[Any]]:
+        boost, params = title_boost_sql(query, "instr(replace(st.title, ' ', ''), %s) > 0")
+        return f"-bm25(search_fts, {', '.join(str(w) for w in WEIGHTS)}){boost}", params
 
     def _fulltext(self, query: BackendQuery) -> tuple[str, list[Any], str, list[Any], str, list[Any]]:
+        score, score_params = self._score(query)
         return (
             "search_fts JOIN search_document d ON d.item_id = search_fts.rowid",
             [],
             "search_fts MATCH %s",
             [match_expression(query, verify=False)],
-            self._score(),
-            [],
+            score,
+            score_params,
         )
 
     def search(self, query: BackendQuery) -> BackendResult:
@@ -164,10 +167,16 @@ class SQLiteBackend(SearchBackend):
             if cursor.fetchone()[0] > VERIFY_LIMIT:
                 return super().search(query)  # too many candidates to read: FTS5 phrases over the words
             checks = " AND ".join([PHRASE_CHECK] * len(phrases))
+            score, score_params = self._score(query)
             cursor.execute(
-                f"SELECT d.item_id, {self._score()}, d.published_at FROM {from_sql} "  # noqa: S608
+                f"SELECT d.item_id, {score}, d.published_at FROM {from_sql} "  # noqa: S608
                 f"JOIN search_text t ON t.item_id = search_fts.rowid WHERE {where_sql} AND {checks}",
-                [expression, *params, *[phrase_needle(c) for c in phrases for _ in TEXT_COLUMNS]],
+                [
+                    *score_params,
+                    expression,
+                    *params,
+                    *[phrase_needle(c) for c in phrases for _ in TEXT_COLUMNS],
+                ],
             )
             rows = cursor.fetchall()
             # Stable sorts, last key first: id, then date (missing dates last), then score.
