@@ -451,6 +451,56 @@ def test_pending_citations_are_linked_by_the_tick(agency, tmp_path):
     assert link_pending_citations() == 0
 
 
+def test_reimport_leaves_records_withdrawn_on_the_platform_alone(agency, tmp_path):
+    """Staff withdrew a reply, a guide and an answer after the import: the same files again publish none of them,
+    keep the reasons, write no audit entry and report each line (`withdrawn_on_platform`, exit status unaffected)."""
+    code = agency.org.code
+    files = {
+        "proposals": write_jsonl(tmp_path / "p.jsonl", proposal_line("p-1", code)),
+        "guides": write_jsonl(
+            tmp_path / "g.jsonl",
+            {"external_id": "g-1", "org": code, "versions": [{"number": 1, "elements": COMPLETE_GUIDE}]},
+        ),
+        "policy-qa": write_jsonl(tmp_path / "q.jsonl", _qa_line(code, "not-yet")),
+    }
+    for kind, path in files.items():
+        status, _, err = run("import", kind, str(path))
+        assert status == 0, err
+    reply = services.proposal_transition(
+        actor=agency.publisher,
+        reply=ProposalReply.objects.get(external_id="p-1"),
+        action="withdraw",
+        comment="答复有误，重新办理",
+    )
+    guide = services.guide_transition(
+        actor=agency.publisher,
+        guide=ServiceGuide.objects.get(external_id="g-1"),
+        action="withdraw",
+        comment="事项已取消",
+    )
+    qa = services.qa_transition(
+        actor=agency.publisher,
+        qa=PolicyQA.objects.get(external_id="q-1"),
+        action="withdraw",
+        comment="政策已调整",
+    )
+    imports = AuditEntry.objects.filter(action__endswith=".import").count()
+    for kind, path in files.items():
+        status, _, err = run("import", kind, str(path))
+        assert status == 0 and "line 1: withdrawn_on_platform " in err and "跳过 0 条" in err, err
+        assert "pending_target" not in err
+    for record in (reply, guide, qa):
+        record.refresh_from_db()
+        assert record.status == "withdrawn"
+    assert (reply.withdrawn_reason, guide.withdrawn_reason, qa.withdrawn_reason) == (
+        "答复有误，重新办理",
+        "事项已取消",
+        "政策已调整",
+    )
+    assert AuditEntry.objects.filter(action__endswith=".import").count() == imports
+    assert export("proposals") == export("guides") == export("policy-qa") == []
+
+
 def test_gazette_lines_need_their_items(agency, tmp_path):
     code = agency.org.code
     status, _, err = run("import", "items", str(write_jsonl(tmp_path / "i.jsonl", _item_line(code))))

@@ -131,6 +131,23 @@ def _mark_published(record: Any, published_at: datetime | None) -> None:
     record.withdrawn_reason = ""
 
 
+Warn = Callable[[str, str], None]  # (code, message): a warning about the line being stored
+
+
+def _withdrawn_on_platform(record: Any, warn: Warn | None) -> bool:
+    """A record that staff withdrew on the platform stays withdrawn: a re-import of the same file must not publish it
+    again behind their back. The line is reported (warning `withdrawn_on_platform`) and the record left alone."""
+    if record is None or record.status != rules.WITHDRAWN:
+        return False
+    if warn is not None:
+        reason = record.withdrawn_reason or "未注明原因"
+        warn(
+            "withdrawn_on_platform",
+            f"该记录已在平台上撤回（{reason}），导入未改动它；如需重新发布，请在平台上操作。",
+        )
+    return True
+
+
 def _audit_import(actor: Any, action: str, obj: Any, org: Organization, **data: Any) -> None:
     audit_log(actor=actor, action=action, obj=obj, org_code=org.code, to_state=rules.PUBLISHED, data=data)
 
@@ -187,7 +204,7 @@ def _proposal_number(obj: dict[str, Any]) -> int:
     return _int(obj, "number", "编号")
 
 
-def _store_proposal(obj: Any, orgs: _OrgCache, actor: Any) -> str:
+def _store_proposal(obj: Any, orgs: _OrgCache, actor: Any, warn: Warn | None = None) -> str:
     obj = _object(obj)
     external_id = _external_id(obj)
     org = _org(obj, orgs)
@@ -209,6 +226,8 @@ def _store_proposal(obj: Any, orgs: _OrgCache, actor: Any) -> str:
     published_at = _published_at(obj)
     with transaction.atomic():
         reply = _by_external_id(ProposalReply, external_id)
+        if _withdrawn_on_platform(reply, warn):
+            return "unchanged"
         # The same checks as the editor, R-INT-3 (the title states the subject) included.
         data = services.proposal_data_check(org=org, data=data, exclude_pk=reply.pk if reply else None)
         created = reply is None
@@ -278,7 +297,7 @@ def _guide_version_parse(raw: Any, position: int) -> tuple[int, dict[str, str], 
     return number, vars(checked), note, parse_datetime(raw.get("published_at"), "published_at")
 
 
-def _store_guide(obj: Any, orgs: _OrgCache, actor: Any) -> str:
+def _store_guide(obj: Any, orgs: _OrgCache, actor: Any, warn: Warn | None = None) -> str:
     obj = _object(obj)
     external_id = _external_id(obj)
     org = _org(obj, orgs)
@@ -300,6 +319,8 @@ def _store_guide(obj: Any, orgs: _OrgCache, actor: Any) -> str:
         raise ApplicationError("missing_elements", message, field="versions")
     with transaction.atomic():
         guide = _by_external_id(ServiceGuide, external_id)
+        if _withdrawn_on_platform(guide, warn):
+            return "unchanged"
         created = guide is None
         stored: dict[int, dict[str, Any]] = {}
         if guide is None:
@@ -559,7 +580,13 @@ def _citations_parse(obj: dict[str, Any]) -> list[_Citation]:
     return citations
 
 
-def _store_qa(obj: Any, orgs: _OrgCache, actor: Any, pending: Callable[[str], None] | None = None) -> str:
+def _store_qa(
+    obj: Any,
+    orgs: _OrgCache,
+    actor: Any,
+    warn: Warn | None = None,
+    pending: Callable[[str], None] | None = None,
+) -> str:
     """One answer; `pending(target)` is told of each cited document not on the platform yet."""
     obj = _object(obj)
     external_id = _external_id(obj)
@@ -573,6 +600,8 @@ def _store_qa(obj: Any, orgs: _OrgCache, actor: Any, pending: Callable[[str], No
     citations = _citations_parse(obj)
     with transaction.atomic():
         qa = _by_external_id(PolicyQA, external_id)
+        if _withdrawn_on_platform(qa, warn):
+            return "unchanged"
         created = qa is None
         names = ("org_id", "title", "question", "answer", "status", "published_at")
         if qa is None:
@@ -742,14 +771,27 @@ def import_records(kind: str, path: Path, *, err: TextIO, actor: Any = None) -> 
     source = JsonlFile(path)
     orgs = _OrgCache()
     waiting: list[tuple[int, str]] = []  # (line, document) of Q&A citations stored pending
+    notes: list[
+        tuple[int, str, str]
+    ] = []  # warnings about lines stored (or left alone), e.g. withdrawn_on_platform
 
     def handle(line_no: int, obj: Any) -> str:
+        def warn(code: str, message: str) -> None:
+            notes.append((line_no, code, message))
+
         if store is _store_qa:
-            return _store_qa(obj, orgs, actor, pending=lambda target: waiting.append((line_no, target)))
+            return _store_qa(
+                obj, orgs, actor, warn=warn, pending=lambda target: waiting.append((line_no, target))
+            )
+        if store is _store_proposal:
+            return _store_proposal(obj, orgs, actor, warn=warn)
+        if store is _store_guide:
+            return _store_guide(obj, orgs, actor, warn=warn)
         return store(obj, orgs, actor)
 
     def finish() -> list[tuple[int, str, str]]:
-        return _qa_pending_warnings(waiting, actor) if store is _store_qa else []
+        pending = _qa_pending_warnings(waiting, actor) if store is _store_qa else []
+        return sorted(notes + pending)
 
     return run_jsonl(source, err=err, desc=f"导入{label}", handle=handle, finish=finish)
 
