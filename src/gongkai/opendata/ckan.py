@@ -4,7 +4,9 @@ Follows CKAN's envelope — `{"help", "success", "result"}`, errors `{"help", "s
 "message", …}}` — and its status codes: 400 bad request, 403 Authorization Error, 404 Not Found Error, 409
 Validation Error / Search Query Error, 429 too many requests. Writes are authenticated by an API token in the
 `Authorization` header (or `X-CKAN-API-Key`); the services decide who may publish at once and whose writes wait
-for review.
+for review. An approved 有条件开放 applicant's API key (`gka_…`, see `services.access_api_key_issue`) in the same
+header opens that dataset's tables (`datastore_search`) and gives signed, expiring file URLs in `resource_show` and
+`package_show`; everyone else gets the metadata only.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from collections import Counter
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -25,7 +28,7 @@ from gongkai.core.errors import ApplicationError, PermissionDenied
 from gongkai.core.ratelimit import over_limit
 from gongkai.core.throttle import client_address
 from gongkai.opendata import conf, rules, selectors, services, usage
-from gongkai.opendata.models import Dataset, DatastoreTable, Resource
+from gongkai.opendata.models import AccessApplication, Dataset, DatastoreTable, Resource
 from gongkai.orgs.models import Organization
 
 CKAN_VERSION = "2.10.4"
@@ -169,7 +172,13 @@ def org_dict(org: Organization, package_count: int | None = None) -> dict[str, A
 
 def resource_dict(request: HttpRequest, resource: Resource) -> dict[str, Any]:
     table: DatastoreTable | None = getattr(resource, "datastore", None) if _has_table(resource) else None
-    if resource.file:
+    application = _granted(request, resource.dataset)
+    if resource.file and application is not None and application.decided_at is not None:
+        # An approved applicant calling with the application's API key gets a working, signed, expiring link.
+        token = selectors.download_links(application, [resource])[resource.pk]
+        path = reverse("opendata:signed_download", kwargs={"name": resource.dataset.name, "pk": resource.pk})
+        url = request.build_absolute_uri(f"{path}?{urlencode({'token': token})}")
+    elif resource.file:
         filename = resource.file.name.rsplit("/", 1)[-1]
         url = request.build_absolute_uri(
             reverse(
@@ -522,8 +531,11 @@ def _sort_spec(value: Any) -> list[tuple[str, bool]]:
 
 def datastore_search(request: HttpRequest, user: Any, data: dict[str, Any]) -> Any:
     resource = _resource(user, data, "resource_id")
-    if not selectors.may_access_data(user, resource.dataset):
-        raise forbidden("该数据集为有条件开放，请在数据集页面提交申请。")
+    application = _granted(request, resource.dataset)
+    if not selectors.may_access_data(user, resource.dataset, [application.pk] if application else None):
+        raise forbidden(
+            "该数据集为有条件开放，请在数据集页面提交申请；已获同意的，请在 Authorization 请求头中提供申请的 API 密钥。"
+        )
     table = selectors.table_of(resource)
     if table is None:
         raise not_found(f"资源“{resource.pk}”没有解析为数据表（只有 CSV 和 XLSX 文件会被解析）。")
@@ -553,6 +565,8 @@ def datastore_search(request: HttpRequest, user: Any, data: dict[str, Any]) -> A
         )
     except KeyError as exc:
         raise validation({"fields": f"没有名为“{exc.args[0]}”的列。"}) from None
+    if application is not None and not selectors.may_access_data(user, resource.dataset):
+        services.access_api_log(application=application, resource=resource)
     base = reverse("opendata:ckan_action", kwargs={"action": "datastore_search"})
     return {
         "resource_id": str(resource.pk),
@@ -786,6 +800,35 @@ def _token(request: HttpRequest) -> str | None:
     return request.META.get("HTTP_AUTHORIZATION") or request.META.get("HTTP_X_CKAN_API_KEY")
 
 
+GRANT_KEY = "gongkai.opendata.application"
+
+
+def _granted(request: HttpRequest, dataset: Dataset) -> AccessApplication | None:
+    """The approved application whose API key this call carries, if it is for `dataset` (有条件开放)."""
+    application = request.META.get(GRANT_KEY)
+    return application if application is not None and application.dataset_id == dataset.pk else None
+
+
+def _authenticate(request: HttpRequest) -> Any:
+    """The user of a staff API token, or None for anonymous calls and for an applicant's API key (`gka_…`), which
+    is remembered on the request for `_granted`. A key or token that does not (or no longer) work is refused."""
+    raw = (_token(request) or "").strip()
+    if raw.lower().startswith("bearer "):
+        raw = raw[7:].strip()
+    if not raw:
+        return None
+    if services.is_access_key(raw):
+        application = selectors.application_for_api_key(raw)
+        if application is None:
+            raise forbidden("API 密钥无效，或数据使用申请已被撤销、已过有效期。")
+        request.META[GRANT_KEY] = application
+        return None
+    user = services.token_authenticate(raw=raw)
+    if user is None:
+        raise forbidden("API 令牌无效或已吊销。")
+    return user
+
+
 def client_key(request: HttpRequest) -> str:
     return client_address(request.META)
 
@@ -798,12 +841,7 @@ def action(request: HttpRequest, action: str) -> JsonResponse:
             raise CkanError(405, "Bad Request", "只支持 GET 和 POST。")
         if over_limit(f"ckan:{client_key(request)}", limit=conf.api_rate_per_minute(), window_seconds=60):
             raise CkanError(429, "Rate Limit", "请求过于频繁，请稍后再试。")
-        raw = _token(request)
-        user: Any = None
-        if raw:
-            user = services.token_authenticate(raw=raw)
-            if user is None:
-                raise forbidden("API 令牌无效或已吊销。")
+        user = _authenticate(request)
         if action not in READS and action not in WRITES and action not in UPLOAD_WRITES:
             raise CkanError(400, "Bad Request", f"Bad request - Action name not known: {action}")
         if action not in READS and request.method != "POST":

@@ -248,6 +248,11 @@ class AccessApplication(models.Model):
     code_hash = models.CharField(max_length=64, unique=True)
     reply = models.TextField("答复", blank=True)
     valid_until = models.DateField("有效期至", null=True, blank=True)
+    # The applicant's CKAN API key (issued on the dataset page once approved, shown once, only its hash kept);
+    # it opens the dataset's tables and signed file links to `ckanapi` while the approval holds.
+    api_key_prefix = models.CharField(max_length=12, blank=True)
+    api_key_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    api_key_issued_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -312,6 +312,25 @@ def approved_application(dataset: Dataset, application_ids: list[int]) -> Access
     )
 
 
+def application_for_api_key(raw: str) -> AccessApplication | None:
+    """The approved, unexpired application an applicant's CKAN API key belongs to, or None (unknown key, revoked
+    or lapsed approval): the key lives exactly as long as the approval."""
+    from gongkai.opendata.services import token_hash
+
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    return (
+        AccessApplication.objects.select_related("dataset__org")
+        .filter(
+            api_key_hash=token_hash(raw),
+            status=AccessApplication.Status.APPROVED,
+            valid_until__gte=timezone.localdate(),
+        )
+        .first()
+    )
+
+
 def download_links(application: AccessApplication | None, resources: Any) -> dict[int, str]:
     """Signed, expiring download tokens, one per uploaded resource, for an approved applicant."""
     if application is None or application.decided_at is None:

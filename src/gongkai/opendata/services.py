@@ -826,6 +826,7 @@ def access_revoke(*, actor: Any, application: AccessApplication, reason: str) ->
         raise ApplicationError("comment_required", "撤销申请须说明理由。", field="reply")
     before = application.status
     application.status = AccessApplication.Status.REVOKED
+    application.api_key_hash = None  # the API key dies with the approval (it is also refused by status)
     application.reply = reason.strip()
     application.decided_by = actor
     application.decided_at = timezone.now()
@@ -840,6 +841,51 @@ def access_revoke(*, actor: Any, application: AccessApplication, reason: str) ->
         comment=application.reply,
     )
     return application
+
+
+ACCESS_KEY_PREFIX = "gka_"  # an applicant's API key, told apart from staff tokens (`gk_`) by its prefix
+
+
+def is_access_key(raw: str) -> bool:
+    return raw.strip().startswith(ACCESS_KEY_PREFIX)
+
+
+@transaction.atomic
+def access_api_key_issue(*, application: AccessApplication, address: str) -> tuple[AccessApplication, str]:
+    """An approved applicant (who proved the code in this browser) takes a CKAN API key: shown once, stored hashed,
+    valid while the approval holds. Issuing again replaces the previous key (it stops working)."""
+    application = (
+        AccessApplication.objects.select_for_update().select_related("dataset__org").get(pk=application.pk)
+    )
+    if application.status != AccessApplication.Status.APPROVED or (
+        application.valid_until is None or application.valid_until < timezone.localdate()
+    ):
+        raise ApplicationError("bad_state", "只有已获同意且在有效期内的申请可以获取 API 密钥。")
+    raw = ACCESS_KEY_PREFIX + secrets.token_urlsafe(32)
+    replaced = bool(application.api_key_hash)
+    application.api_key_prefix = raw[:12]
+    application.api_key_hash = token_hash(raw)
+    application.api_key_issued_at = timezone.now()
+    application.save(update_fields=["api_key_prefix", "api_key_hash", "api_key_issued_at"])
+    audit_log(
+        actor=None,
+        action="access.api_key",
+        obj=application,
+        org_code=application.dataset.org.code,
+        data={"prefix": application.api_key_prefix, "replaced": replaced, "address": address},
+    )
+    return application, raw
+
+
+def access_api_log(*, application: AccessApplication, resource: Resource) -> None:
+    """An applicant read a 有条件开放 table through the CKAN API with the application's key: logged and counted."""
+    audit_log(
+        actor=None,
+        action="access.api",
+        obj=application,
+        org_code=application.dataset.org.code,
+        data={"resource_id": resource.pk, "resource": resource.name},
+    )
 
 
 def access_open_log(*, application: AccessApplication, address: str) -> None:

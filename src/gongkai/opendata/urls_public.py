@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dataset/<slug:name>/", public.dataset_page, name="dataset"),
     path("dataset/<slug:name>/apply/", public.access_apply, name="apply"),
     path("dataset/<slug:name>/access/", public.access_enter, name="access"),
+    path("dataset/<slug:name>/apikey/", public.access_api_key, name="api_key"),
     path("dataset/<slug:name>/resource/<int:pk>/preview/", public.preview, name="preview"),
     re_path(
         r"^dataset/(?P<name>[a-z0-9_-]+)/resource/(?P<pk>\d+)/table\.(?P<fmt>csv|json)$",

@@ -192,6 +192,34 @@ def access_enter(request: HttpRequest, name: str) -> HttpResponse:
     return redirect("opendata:dataset", name=dataset.name)
 
 
+@require_POST
+def access_api_key(request: HttpRequest, name: str) -> HttpResponse:
+    """An approved applicant (code proved in this browser) takes a CKAN API key for the dataset, shown once."""
+    dataset = selectors.dataset_public(name)
+    application = selectors.approved_application(dataset, _granted(request))
+    if application is None:
+        return _conditional_refusal(request, dataset)
+    try:
+        application, key = services.access_api_key_issue(
+            application=application,
+            address=client_address(request.META),  # type: ignore[arg-type]
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("opendata:dataset", name=dataset.name)
+    return render(
+        request,
+        "opendata/api_key.html",
+        {
+            "dataset": dataset,
+            "application": application,
+            "key": key,
+            "base": request.build_absolute_uri("/").rstrip("/"),
+            "resources": selectors.resources_of(dataset),
+        },
+    )
+
+
 ACCESS_SESSION_KEY = "opendata_access"
 
 
