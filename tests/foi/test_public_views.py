@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime
 import pytest
 from django.urls import reverse
 
-from gongkai.core.models import OutboxMessage
+from gongkai.core.models import AuditEntry, OutboxMessage
 from gongkai.foi import services
 from gongkai.foi.models import QueryFailure, Request
-from tests.foi.factories import ID_BAD_CHECK, ID_OK, applicant, register
+from tests.foi.factories import ID_BAD_CHECK, ID_OK, applicant, make_foi_agency, register
 
 pytestmark = pytest.mark.django_db
 
@@ -156,6 +156,34 @@ def test_query_code_reset_ends_the_sessions_that_used_the_leaked_code(client, ag
     fresh = client.__class__()
     response = track(fresh, request.tracking_no, new_code)
     assert response.status_code == 302 and fresh.get(response["Location"]).status_code == 200
+
+
+def test_query_code_reset_covers_the_whole_forwarding_chain(client, agency, other):
+    third = make_foi_agency("c")
+    original, code = _submit(client, agency)
+    Request.objects.filter(pk=original.pk).update(submitted_at=datetime(2025, 1, 20, 9, tzinfo=UTC))
+    services.request_confirm(actor=agency.handler, request=original, received_on=date(2025, 1, 20))
+    forwarded = services.request_forward(
+        actor=agency.handler, request=original, to_org=other.org, on=date(2025, 1, 23)
+    )
+    services.request_confirm(actor=other.handler, request=forwarded, received_on=date(2025, 1, 24))
+    again = services.request_forward(
+        actor=other.handler, request=forwarded, to_org=third.org, on=date(2025, 1, 27)
+    )
+    chain = (original, forwarded, again)
+    leaked = client.__class__()
+    pages = [track(leaked, r.tracking_no, code)["Location"] for r in chain]
+    assert [leaked.get(page).status_code for page in pages] == [200, 200, 200]
+    # Reset by the agency in the middle of the chain: the whole chain gets the new code.
+    new_code = services.query_code_reset(actor=other.handler, request=forwarded)
+    assert [leaked.get(page).status_code for page in pages] == [404, 404, 404]
+    assert [track(leaked, r.tracking_no, code).status_code for r in chain] == [400, 400, 400]
+    fresh = client.__class__()
+    for r in chain:
+        response = track(fresh, r.tracking_no, new_code)
+        assert response.status_code == 302 and fresh.get(response["Location"]).status_code == 200
+    entries = AuditEntry.objects.filter(action="foi.query_code_reset")
+    assert sorted(e.org_code for e in entries) == sorted(r.org.code for r in chain)
 
 
 def test_r_foi_5_later_reply_date_is_explained_to_the_applicant(client, agency):

@@ -1219,16 +1219,56 @@ def remedy_update(
     return remedy
 
 
+def _forward_chain(request: Request) -> list[Request]:
+    """Every request linked to this one by forwarding (up to the original, then every request forwarded from
+    any of them), locked, the given one included. They all answer to the same query code (`_do_forward`)."""
+    root = request
+    seen = {root.pk}
+    while root.forwarded_from_id is not None and root.forwarded_from_id not in seen:
+        seen.add(root.forwarded_from_id)
+        root = Request.objects.only("pk", "forwarded_from_id").get(pk=root.forwarded_from_id)
+    chain = {root.pk}
+    frontier = [root.pk]
+    while frontier:
+        frontier = [
+            pk
+            for pk in Request.objects.filter(forwarded_from_id__in=frontier).values_list("pk", flat=True)
+            if pk not in chain
+        ]
+        chain.update(frontier)
+    return list(
+        Request.objects.select_for_update(of=("self",))
+        .select_related("org")
+        .filter(pk__in=chain)
+        .order_by("pk")
+    )
+
+
 @transaction.atomic
 def query_code_reset(*, actor: Any, request: Request) -> str:
-    """A new query code for an applicant who lost theirs (identity checked by the handler). Shown once."""
+    """A new query code for an applicant who lost theirs (identity checked by the handler). Shown once.
+
+    The code is reset on the whole forwarding chain at once: the new code opens every request the applicant's
+    code opened (the original and each request forwarded from it), the old code none of them, and sessions
+    that proved the old code (selectors.session_proof) lose them all."""
     request = Request.objects.select_for_update(of=("self",)).select_related("org").get(pk=request.pk)
     if not _is_foi_handler(actor, request.org):
         raise PermissionDenied("您不是本机关的依申请公开经办人，不能办理该申请。")
     code = query_code_make()
-    request.query_code_hash = make_password(code)
-    request.save(update_fields=["query_code_hash", "updated_at"])
-    audit_log(actor=actor, action="foi.query_code_reset", obj=request, org_code=request.org.code)
+    code_hash = make_password(code)
+    chain = _forward_chain(request)
+    numbers = [linked.tracking_no for linked in chain]
+    for linked in chain:
+        linked.query_code_hash = code_hash
+        linked.save(update_fields=["query_code_hash", "updated_at"])
+        # One entry per request changed, under its own agency: each agency's log shows the reset.
+        audit_log(
+            actor=actor,
+            action="foi.query_code_reset",
+            obj=linked,
+            org_code=linked.org.code,
+            data={"reset_from": request.tracking_no, "requests": numbers},
+        )
     return code
 
 
