@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from gongkai.core.statemachine import StateMachine, Transition
+from gongkai.core.textsafety import control_character_problem
 
 # Who acts in every machine below: the agency's publishers and org admins, or a platform admin (the services check
 # the role in the object's agency; the tables say which actions exist from which state).
@@ -294,21 +295,6 @@ class AskedQuestion:
     id: int
     kind: str
     option_ids: frozenset[int]
-
-
-# NUL and the other C0 control characters except tab, line feed and carriage return: PostgreSQL text cannot hold
-# NUL, and an Excel cell (OOXML) can hold none of them — a stored one would break the staff's export. Refused at
-# input (Django's forms already refuse NUL with `null_characters_not_allowed`; this covers raw POST values too).
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def control_character_problem(text: str, label: str) -> str:
-    """A Chinese message when `text` holds a control character, else ""."""
-    if not CONTROL_CHARACTERS.search(text):
-        return ""
-    if "\x00" in text:
-        return f"{label}中含有不允许的空字符，请删除后再提交。"
-    return f"{label}中含有不允许的控制字符，请删除后再提交。"
 
 
 def answer_problems(

@@ -20,6 +20,7 @@ from django.utils import timezone
 from gongkai.core.audit import audit_log
 from gongkai.core.errors import ApplicationError, PermissionDenied
 from gongkai.core.ratelimit import over_limit
+from gongkai.core.textsafety import control_character_problem
 from gongkai.orgs.models import Organization, Role
 from gongkai.orgs.selectors import is_platform_admin, user_roles
 from gongkai.outreach import conf, rules
@@ -302,7 +303,7 @@ def question_submit(
         raise ApplicationError(
             "bad_text", f"问题不能超过 {limit} 个字（现有 {len(body)} 个），请精简后再提交。", field="body"
         )
-    bad = rules.control_character_problem(body, "问题")
+    bad = control_character_problem(body, "问题")
     if bad:
         raise ApplicationError("bad_character", bad, field="body")
     problems = text_problems(subject="提问", body=body)

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from gongkai.core.textsafety import safe_cell
 from gongkai.orgs.models import Organization
 from gongkai.publishing import selectors
 from gongkai.publishing.models import InfoItem
@@ -108,13 +109,6 @@ def export_csv(rows: list[CatalogRow]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _safe_cell(value: Any) -> Any:
-    """Neutralize spreadsheet formula injection (a cell starting with = + - @)."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
-        return "'" + value
-    return value
-
-
 def export_xlsx(org: Organization, rows: list[CatalogRow]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -127,7 +121,7 @@ def export_xlsx(org: Organization, rows: list[CatalogRow]) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([_safe_cell(v) for v in row.values()])
+        ws.append([safe_cell(v) for v in row.values()])
     for col, width in zip("ABCDEFGHIJ", (26, 48, 60, 12, 12, 22, 20, 10, 24, 40), strict=True):
         ws.column_dimensions[col].width = width
     for r in range(2, len(rows) + 2):

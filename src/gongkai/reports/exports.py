@@ -13,6 +13,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from gongkai.core.textsafety import safe_cell
 from gongkai.reports import layout
 from gongkai.reports.selectors import ReportData
 
@@ -67,8 +68,7 @@ def export_html(data: ReportData) -> bytes:
 
 def _typed(cell: layout.Cell) -> Any:
     if not cell.key:
-        # Neutralize spreadsheet formula injection (a text cell starting with = + - @).
-        return "'" + cell.text if cell.text[:1] in {"=", "+", "-", "@"} else cell.text
+        return safe_cell(cell.text)
     try:
         return int(cell.text)
     except ValueError:
