@@ -355,3 +355,63 @@ def test_lists_do_not_query_per_row(client, agency, other):
     for n in (2, 3, 4):
         _one_more_of_each(agency, other, n)
     assert counts() == one
+
+
+def test_item_page_lists_the_answers_citing_it(client, agency):
+    """The public page of a document lists the published 政策问答 citing it (not drafts, not withdrawn ones), in a
+    fixed number of queries whatever their number."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cited = publish(agency, "关于灵活就业人员参保的通知", doc_no="示人社发〔2026〕5号")
+
+    def answer(title: str, action: str | None = "publish") -> PolicyQA:
+        qa = services.qa_create(actor=agency.drafter, org=agency.org, data=qa_data(title=title))
+        services.qa_citation_add(actor=agency.drafter, qa=qa, ref=cited.doc_no)
+        if action:
+            qa = services.qa_transition(actor=agency.publisher, qa=qa, action="publish")
+        if action == "withdraw":
+            qa = services.qa_transition(actor=agency.publisher, qa=qa, action="withdraw", comment="政策调整")
+        return qa
+
+    def page() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"/items/{cited.pk}/")
+        assert response.status_code == 200
+        return response.content.decode(), len(ctx.captured_queries)
+
+    html, _ = page()
+    assert "引用本文件的政策问答" not in html
+    first = answer("灵活就业人员怎样参保？")
+    answer("问答草稿不应出现", action=None)
+    answer("已撤回的问答不应出现", action="withdraw")
+    html, one = page()
+    assert "引用本文件的政策问答" in html and f'href="/policy-qa/{first.pk}/"' in html
+    assert "灵活就业人员怎样参保？" in html
+    assert "问答草稿不应出现" not in html and "已撤回的问答不应出现" not in html
+    answer("第二个问答")
+    answer("第三个问答")
+    html, three = page()
+    assert "第三个问答" in html and three == one
+
+
+def test_agency_qa_list_is_linked_from_the_agency_home(client, agency, other):
+    """`/orgs/<code>/policy-qa/` lists one agency's published answers (keyword filter kept), and the agency home
+    page links to it; an unknown agency is a 404."""
+    mine = services.qa_transition(
+        actor=agency.publisher,
+        qa=services.qa_create(actor=agency.drafter, org=agency.org, data=qa_data(title="本局的问答")),
+        action="publish",
+    )
+    services.qa_transition(
+        actor=other.publisher,
+        qa=services.qa_create(actor=other.drafter, org=other.org, data=qa_data(title="他局的问答")),
+        action="publish",
+    )
+    code = agency.org.code
+    assert f'href="/orgs/{code}/policy-qa/"' in client.get(f"/orgs/{code}/").content.decode()
+    html = client.get(f"/orgs/{code}/policy-qa/").content.decode()
+    assert f'href="/policy-qa/{mine.pk}/"' in html and "他局的问答" not in html
+    assert agency.org.name in html
+    assert "本局的问答" not in client.get(f"/orgs/{code}/policy-qa/", {"q": "不存在的词"}).content.decode()
+    assert client.get("/orgs/NOSUCHORG/policy-qa/").status_code == 404

@@ -288,6 +288,20 @@ def _citations_matching(q: str) -> QuerySet[QACitation]:
     )
 
 
+QAS_CITING_SHOWN = 10  # answers listed under a document on its public page
+
+
+def qas_public_citing(item: InfoItem, limit: int = QAS_CITING_SHOWN) -> list[PolicyQA]:
+    """The published answers citing a document, newest first (the first `limit`), for the document's public page
+    (引用本文件的政策问答); one query."""
+    cites = QACitation.objects.filter(qa=OuterRef("pk"), item=item)
+    return list(
+        PolicyQA.objects.filter(Exists(cites), status=rules.PUBLISHED)
+        .only("pk", "title", "published_at")
+        .order_by("-published_at", "-id")[:limit]
+    )
+
+
 def qa_public(pk: int) -> PolicyQA:
     qa = qas_public().filter(pk=pk).first()
     if qa is None:

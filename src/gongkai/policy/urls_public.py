@@ -21,4 +21,5 @@ urlpatterns = [
     path("orgs/<str:code>/powers/v<int:number>/changes/", public.power_changes, name="power_changes"),
     path("policy-qa/", public.qa_list, name="qas"),
     path("policy-qa/<int:pk>/", public.qa_detail, name="qa"),
+    path("orgs/<str:code>/policy-qa/", public.qa_list, name="org_qas"),
 ]

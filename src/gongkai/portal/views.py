@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from gongkai.orgs.models import Organization
 from gongkai.orgs.selectors import org_list_public
+from gongkai.policy import selectors as policy_selectors
 from gongkai.publishing import selectors
 from gongkai.publishing.models import Attachment, Column, InfoItem
 
@@ -137,6 +138,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "issuers": item.issuers.all(),
             "attachments": item.attachments.all(),
             "gazette_issues": selectors.gazette_issues_of_item(item),
+            "citing_qas": policy_selectors.qas_public_citing(item),
         },
     )
 

@@ -191,10 +191,12 @@ def power_changes(request: HttpRequest, code: str, number: int) -> HttpResponse:
 
 
 @require_GET
-def qa_list(request: HttpRequest) -> HttpResponse:
+def qa_list(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """The 政策问答库 of every agency, or of one (`/orgs/<code>/policy-qa/`, linked from the agency home page)."""
+    org = _org(code) if code else None
     q = request.GET.get("q", "").strip()[:100]
-    page = Paginator(selectors.qas_public(q), 30).get_page(request.GET.get("page"))
-    return render(request, "policy/public/qa_list.html", {"page": page, "q": q})
+    page = Paginator(selectors.qas_public(q, org=org), 30).get_page(request.GET.get("page"))
+    return render(request, "policy/public/qa_list.html", {"page": page, "q": q, "org": org})
 
 
 @require_GET
