@@ -60,6 +60,8 @@ def test_r_pub_4_docx_and_csv_read_back(client, agency):
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][0] == "索引号" and len(rows) == 3
+    # The CSV opens in Excel too: the formula-like title is text there as well.
+    assert "'=cmd|' /C calc'!A0 统计公报" in {r[1] for r in rows[1:]}
 
 
 def test_unknown_format_and_org_are_404(client, agency):

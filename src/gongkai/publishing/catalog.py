@@ -103,7 +103,10 @@ def export_csv(rows: list[CatalogRow]) -> bytes:
     writer.writerow(CATALOG_HEADER)
     for row in rows:
         writer.writerow(
-            ["" if v is None else (v.isoformat() if isinstance(v, date) else v) for v in row.values()]
+            [
+                "" if v is None else (v.isoformat() if isinstance(v, date) else safe_cell(v))
+                for v in row.values()
+            ]
         )
     # UTF-8 with BOM so that Excel opens the Chinese text correctly.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
