@@ -11,10 +11,11 @@ from docx import Document
 from openpyxl import Workbook
 from stdnum.cn import ric
 
-from gongkai.inspection import attachment_text, rules
-from gongkai.inspection.models import AttachmentText, Precheck
+from gongkai.core import textextract as attachment_text
+from gongkai.inspection import rules
+from gongkai.inspection.models import Precheck
 from gongkai.inspection.services import precheck_record
-from gongkai.publishing.models import InfoItem
+from gongkai.publishing.models import Attachment, InfoItem
 from gongkai.publishing.services import attachment_add, item_transition
 from tests.factories import draft
 from tests.inspection.helpers import AS_OF, bare_agency, run
@@ -95,7 +96,8 @@ def test_submit_checks_attachments_and_lists_what_it_cannot_read():
     kinds = {(m["kind"], m["source"]) for m in record.matches}
     assert kinds == {("mobile", "附件“名单.docx”"), ("unchecked", "附件“照片.png”")}
     assert MOBILE not in str(record.matches)
-    assert AttachmentText.objects.count() == 2
+    statuses = set(Attachment.objects.filter(item=item).values_list("text_status", flat=True))
+    assert statuses == {Attachment.TextStatus.OK, Attachment.TextStatus.NO_TEXT}
 
 
 @pytest.mark.django_db
@@ -119,9 +121,10 @@ def test_daily_run_finds_pii_in_a_pdf_and_reports_an_unreadable_file():
     assert found[rules.ATTACHMENT_UNREADABLE].target == f"attachment:{broken.pk}"
     assert "无法打开" in found[rules.ATTACHMENT_UNREADABLE].detail
 
-    # Read once: a second run reads nothing new; a file gone from storage is unreadable too.
-    assert run(agency).findings and AttachmentText.objects.filter(attachment__item=item).count() == 2
-    AttachmentText.objects.all().delete()
+    # Read once (at upload): a second run reads nothing; a file gone from storage is unreadable too.
+    assert not Attachment.objects.filter(text_status=Attachment.TextStatus.PENDING).exists()
+    assert run(agency).findings
+    Attachment.objects.filter(pk=broken.pk).update(text_status=Attachment.TextStatus.PENDING, text_reason="")
     default_storage.delete(broken.file.name)
     report = run(agency)
     assert "文件缺失" in next(f for f in report.findings if f.code == rules.ATTACHMENT_UNREADABLE).detail

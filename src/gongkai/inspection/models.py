@@ -361,19 +361,6 @@ class TaskEvidence(models.Model):
         ordering = ["unit", "id"]
 
 
-class AttachmentText(models.Model):
-    """What `inspection.attachment_text.extract` read from an attachment's file, kept while its SHA-256 holds."""
-
-    attachment = models.OneToOneField(
-        "publishing.Attachment", on_delete=models.CASCADE, related_name="inspection_text"
-    )
-    sha256 = models.CharField(max_length=64)
-    state = models.CharField(max_length=12)
-    reason = models.CharField(max_length=100, blank=True)
-    text = models.TextField(blank=True)
-    extracted_at = models.DateTimeField(auto_now=True)
-
-
 class BonusAward(models.Model):
     """R-WEB-3 加分项 for a portal (门户网站: an agency of kind 人民政府): an award by the 政务公开办 counted for a year
     from `awarded_on`; the sum counts up to 30 points."""

@@ -27,10 +27,8 @@ from gongkai.core import pii
 from gongkai.core.errors import CalendarNotLoaded
 from gongkai.core.workdays import add_working_days
 from gongkai.inspection import assessment as calc
-from gongkai.inspection import attachment_text as attachment_text_rules
 from gongkai.inspection import linkcheck, rules
 from gongkai.inspection.models import (
-    AttachmentText,
     BonusAward,
     Bulletin,
     ColumnPolicy,
@@ -415,20 +413,9 @@ def exempt_column_ids() -> dict[int, str]:
     }
 
 
-def extracted(attachment: Attachment) -> AttachmentText | None:
-    """What the inspection read from the attachment's file (None: not read yet, or a link-only attachment)."""
-    try:
-        return attachment.inspection_text  # type: ignore[attr-defined, no-any-return]
-    except AttachmentText.DoesNotExist:
-        return None
-
-
 def attachment_text(attachment: Attachment) -> str:
-    """The attachment's text: the one stored with it (imports), else the one the inspection extracted."""
-    if attachment.text:
-        return attachment.text
-    found = extracted(attachment)
-    return found.text if found is not None else ""
+    """The attachment's text, read once at upload or by the tick job (`publishing.services.attachment_text_fill`)."""
+    return attachment.text
 
 
 def attachment_source(attachment: Attachment) -> str:
@@ -444,23 +431,18 @@ def _texts(item: InfoItem) -> list[tuple[str, str]]:
     return texts
 
 
-def unchecked_attachments(item: InfoItem) -> list[tuple[Attachment, AttachmentText]]:
-    """Attachments of the item whose file could not be read as text (a scan, an image, a damaged file)."""
-    found = []
-    for a in item.attachments.all():
-        got = extracted(a)
-        if got is not None and got.state != attachment_text_rules.OK and not a.text:
-            found.append((a, got))
-    return found
+UNCHECKED_STATES = (Attachment.TextStatus.NO_TEXT, Attachment.TextStatus.UNREADABLE)
 
 
-def stale_attachment_texts(items: QuerySet[InfoItem]) -> QuerySet[Attachment]:
-    """Stored files of these items not read yet, or changed since they were read."""
-    return (
-        Attachment.objects.filter(item__in=items)
-        .exclude(file="")
-        .filter(Q(inspection_text__isnull=True) | ~Q(inspection_text__sha256=F("sha256")))
-    )
+def unchecked_attachments(item: InfoItem) -> list[Attachment]:
+    """Attachments of the item whose file could not be read as text (a scan, an image, a damaged file): their
+    `text_status` and `text_reason` say why."""
+    return [a for a in item.attachments.all() if a.text_status in UNCHECKED_STATES and not a.text]
+
+
+def pending_attachment_items(items: QuerySet[InfoItem]) -> QuerySet[InfoItem]:
+    """Those of these items with an attachment whose text is not read yet (read before the checks run)."""
+    return items.filter(attachments__text_status=Attachment.TextStatus.PENDING).distinct()
 
 
 def site_hosts() -> list[str]:
@@ -530,15 +512,8 @@ def check_items(
     qs = public_items_as_of(org, as_of).prefetch_related(
         Prefetch(
             "attachments",
-            queryset=Attachment.objects.select_related("inspection_text").only(
-                "id",
-                "item_id",
-                "name",
-                "text",
-                "url",
-                "inspection_text__text",
-                "inspection_text__state",
-                "inspection_text__reason",
+            queryset=Attachment.objects.only(
+                "id", "item_id", "name", "text", "url", "text_status", "text_reason"
             ),
         ),
         Prefetch("columns", queryset=Column.objects.only("id")),
@@ -591,13 +566,13 @@ def check_items(
                         score_key=rules.SENSITIVE_WORD,
                     )
                 )
-        for attachment, got in unchecked_attachments(item):
-            if got.state == attachment_text_rules.UNREADABLE:
+        for attachment in unchecked_attachments(item):
+            if attachment.text_status == Attachment.TextStatus.UNREADABLE:
                 result.findings.append(
                     FindingData(
                         rules.ATTACHMENT_UNREADABLE,
                         org,
-                        f"《{item.title}》的附件“{attachment.name}”无法打开（{got.reason}），公众无法阅读，"
+                        f"《{item.title}》的附件“{attachment.name}”无法打开（{attachment.text_reason}），公众无法阅读，"
                         "也无法检查其中的个人信息。",
                         item=item,
                         target=f"attachment:{attachment.pk}",
@@ -726,12 +701,12 @@ def unchecked_entries(item: InfoItem) -> list[dict[str, Any]]:
             "source": attachment_source(a),
             "start": 0,
             "end": 0,
-            "masked": got.reason,
+            "masked": a.text_reason,
             "before": "",
             "after": "",
             "maskable": False,
         }
-        for a, got in unchecked_attachments(item)
+        for a in unchecked_attachments(item)
     ]
 
 

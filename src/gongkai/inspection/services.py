@@ -19,10 +19,9 @@ from django.utils import timezone
 from gongkai.core.audit import audit_log
 from gongkai.core.errors import ApplicationError, PermissionDenied
 from gongkai.inspection import assessment as calc
-from gongkai.inspection import attachment_text, ledger, linkcheck, rules, selectors
+from gongkai.inspection import ledger, linkcheck, rules, selectors
 from gongkai.inspection.models import (
     Assessment,
-    AttachmentText,
     BonusAward,
     Bulletin,
     ColumnPolicy,
@@ -45,7 +44,7 @@ from gongkai.inspection.selectors import FindingData, OrgInspection
 from gongkai.orgs.models import Organization, Role
 from gongkai.orgs.selectors import is_platform_admin, user_roles
 from gongkai.publishing import services as publishing_services
-from gongkai.publishing.models import Attachment, Column, InfoItem
+from gongkai.publishing.models import Column, InfoItem
 from gongkai.publishing.selectors import items_public
 
 # A read (it lives in selectors); `precheck_record` stores its result at submit time.
@@ -66,7 +65,9 @@ class RunReport:
     network: bool
     orgs: list[OrgReport]
     run: InspectionRun | None = None
-    attachments_read: int = 0  # files read as text in this run (attachment_text)
+    attachments_read: int = (
+        0  # pending attachment texts read before this run (publishing.attachment_texts_pending)
+    )
 
 
 def _check_actor(actor: Any) -> None:
@@ -133,8 +134,8 @@ def inspection_run(
     org_list = list(Organization.objects.filter(is_active=True)) if orgs is None else list(orgs)
     run = InspectionRun.objects.create(as_of=as_of, scope=scope, network=network) if persist else None
 
-    read = attachment_texts_refresh(
-        selectors.stale_attachment_texts(
+    read = attachment_texts_pending(
+        items=selectors.pending_attachment_items(
             InfoItem.objects.filter(org__in=org_list, status=InfoItem.Status.PUBLISHED)
         )
     )
@@ -382,39 +383,13 @@ def column_policy_set(*, actor: Any, column: Column, pii_exemption: str, basis: 
     return policy
 
 
-# ---------------------------------------------------------------- attachment texts (a cache, like the link answers)
+# ---------------------------------------------------------------- attachment texts
 
 
-def _read_file(attachment: Attachment) -> bytes | None:
-    limit = int(getattr(settings, "GONGKAI_ATTACHMENT_MAX_BYTES", 50 * 1024 * 1024))
-    try:
-        with attachment.file.open("rb") as fh:
-            return fh.read(limit + 1)[: limit + 1]
-    except (OSError, ValueError):
-        return None
-
-
-def attachment_texts_refresh(attachments: Any) -> int:
-    """Read the text of each stored attachment file not read yet (or changed since): `attachment_text.extract`,
-    kept in `AttachmentText` while the SHA-256 holds. A missing file is `unreadable`. Returns how many were read."""
-    done = 0
-    for attachment in attachments:
-        data = _read_file(attachment)
-        if data is None:
-            result = attachment_text.Extracted(attachment_text.UNREADABLE, reason="文件缺失，无法打开")
-        else:
-            result = attachment_text.extract(attachment.name, data)
-        AttachmentText.objects.update_or_create(
-            attachment=attachment,
-            defaults={
-                "sha256": attachment.sha256,
-                "state": result.state,
-                "reason": result.reason[:100],
-                "text": result.text,
-            },
-        )
-        done += 1
-    return done
+def attachment_texts_pending(*, items: Any) -> int:
+    """Read the pending attachment texts of these items now (the checks need them; the tick job would later).
+    The text is `Attachment.text`, read once (`publishing.services.attachment_text_fill`)."""
+    return publishing_services.attachment_texts_pending(items=items, limit=100_000)
 
 
 # ---------------------------------------------------------------- before publishing (issue 10 item 5)
@@ -433,7 +408,7 @@ def precheck_record(*, actor: Any, item: InfoItem) -> Precheck:
 
     In a 惩戒公示 / 强制性披露 column personal data is not checked (R-PII-1); the exemption and the number of
     values it let through are recorded (sensitive words are still checked)."""
-    attachment_texts_refresh(selectors.stale_attachment_texts(InfoItem.objects.filter(pk=item.pk)))
+    attachment_texts_pending(items=InfoItem.objects.filter(pk=item.pk))
     matches = selectors.precheck_item(item)
     exemption = selectors.exemption_of(item)
     exempt_count = 0

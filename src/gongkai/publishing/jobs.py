@@ -46,8 +46,16 @@ def _subscription_digests() -> int:
     return send_daily_digests()
 
 
+def _attachment_texts() -> int:
+    """Read the text of attachments still pending: files too large to read at upload, imports (issue 4)."""
+    from gongkai.publishing.services import attachment_texts_pending
+
+    return attachment_texts_pending()
+
+
 # Found by `gongkai tick` (commands/management/commands/tick.py).
 TICK_JOBS = [
     ("publication_deadlines", remind_publication_deadlines),
     ("subscription_digests", _subscription_digests),
+    ("attachment_texts", _attachment_texts),
 ]

@@ -200,6 +200,13 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
+    class TextStatus(models.TextChoices):
+        PENDING = "pending", "待提取"
+        OK = "ok", "已提取"
+        NO_TEXT = "no_text", "无可读文字"
+        UNREADABLE = "unreadable", "无法打开"
+        NONE = "none", "无文件"
+
     # An attachment belongs to an item; a gazette issue's printed PDF belongs to no item.
     item = models.ForeignKey(
         InfoItem, on_delete=models.CASCADE, related_name="attachments", null=True, blank=True
@@ -210,7 +217,13 @@ class Attachment(models.Model):
     size = models.BigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
+    # The file's text, read once (core.textextract): at upload, or by the tick job `attachment_texts` for a large
+    # file and for whatever was stored without it (imports). Searched (issue 4) and inspected (issue 10).
     text = models.TextField(blank=True)
+    text_status = models.CharField(
+        "文字提取", max_length=12, choices=TextStatus.choices, default=TextStatus.PENDING, db_index=True
+    )
+    text_reason = models.CharField("未能提取的原因", max_length=100, blank=True)
     sort_order = models.IntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 

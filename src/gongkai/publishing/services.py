@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from gongkai.core import textextract
 from gongkai.core.audit import audit_log
 from gongkai.core.docno import normalize_doc_no
 from gongkai.core.errors import ApplicationError, PermissionDenied
@@ -843,6 +844,8 @@ def attachment_add(*, actor: Any, item: InfoItem, name: str, data: bytes) -> Att
         content_type=checked.content_type,
         sort_order=item.attachments.count(),
     )
+    if checked.size <= attachment_text_inline_bytes():
+        _attachment_text_set(attachment, textextract.extract(checked.name, data))
     attachment.file.save(checked.name, ContentFile(data), save=False)
     attachment.save()
     audit_log(
@@ -850,9 +853,88 @@ def attachment_add(*, actor: Any, item: InfoItem, name: str, data: bytes) -> Att
         action="attachment.add",
         obj=attachment,
         org_code=item.org.code,
-        data={"item": item.pk, "name": checked.name, "sha256": checked.sha256},
+        data={
+            "item": item.pk,
+            "name": checked.name,
+            "sha256": checked.sha256,
+            "text_status": attachment.text_status,
+        },
     )
     return attachment
+
+
+# ---------------------------------------------------------------- attachment text (issue 4, read once)
+
+
+def attachment_text_inline_bytes() -> int:
+    """Files up to this size are read at upload; larger ones by the tick job `attachment_texts` (ADR 0007)."""
+    return int(getattr(settings, "GONGKAI_ATTACHMENT_TEXT_INLINE_BYTES", 2 * 1024 * 1024))
+
+
+def _attachment_text_set(attachment: Attachment, result: textextract.Extracted) -> None:
+    attachment.text = result.text
+    attachment.text_status = result.state
+    attachment.text_reason = result.reason[:100]
+
+
+def _attachment_text_read(attachment: Attachment) -> textextract.Extracted:
+    """Extract the stored file's text; a file gone from storage is `unreadable`."""
+    try:
+        with attachment.file.open("rb") as fh:
+            data = fh.read(textextract.MAX_INPUT_BYTES + 1)
+    except (OSError, ValueError):
+        return textextract.Extracted(textextract.UNREADABLE, reason="文件缺失，无法打开")
+    return textextract.extract(attachment.name, data)
+
+
+def attachment_text_fill(attachment: Attachment) -> Attachment:
+    """Read a pending attachment's text now and store it; a public item's search entry is rebuilt. A link-only
+    attachment has no file (`none`), unless text came with it (an import), which is then kept (`ok`)."""
+    if not attachment.file:
+        status = Attachment.TextStatus.OK if attachment.text else Attachment.TextStatus.NONE
+        attachment.text_status, attachment.text_reason = status, ""
+    else:
+        _attachment_text_set(attachment, _attachment_text_read(attachment))
+    attachment.save(update_fields=["text", "text_status", "text_reason"])
+    item = attachment.item
+    audit_log(
+        actor=None,
+        action="attachment.text",
+        obj=attachment,
+        org_code=item.org.code if item is not None else "",
+        data={"status": attachment.text_status, "chars": len(attachment.text)},
+    )
+    if item is not None:
+        search_indexing.item_changed(item)
+    return attachment
+
+
+def attachment_texts_pending(*, limit: int | None = None, items: Any = None) -> int:
+    """Fill the text of pending attachments (oldest first; of `items` only, when given), each in its own
+    transaction under a row lock that other runs skip; an unexpected error is recorded as `unreadable`, so one
+    bad file never blocks the queue. Returns how many were handled."""
+    handled = 0
+    limit = limit if limit is not None else int(getattr(settings, "GONGKAI_ATTACHMENT_TEXT_PER_TICK", 200))
+    for _ in range(limit):
+        with transaction.atomic():
+            qs = Attachment.objects.select_for_update(skip_locked=True).filter(
+                text_status=Attachment.TextStatus.PENDING
+            )
+            if items is not None:
+                qs = qs.filter(item__in=items)
+            attachment = qs.order_by("id").first()
+            if attachment is None:
+                break
+            try:
+                with transaction.atomic():
+                    attachment_text_fill(attachment)
+            except Exception as exc:  # any failure is recorded on the attachment, never raised
+                Attachment.objects.filter(pk=attachment.pk).update(
+                    text_status=Attachment.TextStatus.UNREADABLE,
+                    text_reason=f"读取失败：{type(exc).__name__}"[:100],
+                )
+        handled += 1
+    return handled
 
 
 @transaction.atomic
