@@ -528,5 +528,46 @@ def test_r_foi_5_ledger_rules(ledger, new, code):
     assert exc.value.code == code and exc.value.message
 
 
+def test_r_foi_5_later_reply_date_bounded_by_a_reasonable_period():
+    # Deadline in force 2025-02-21; 60 working days after it (the default bound): 02-24 … 03-31 (26),
+    # 04-01 … 03 (29; 04-04 清明), 04-07 … 30 with Sun 04-27 调休 (48; 05-01 … 05 劳动节), 05-06 … 21 (60).
+    assert clock.later_reply_date_limit(REAL, date(2025, 2, 21), Rules()) == (date(2025, 5, 21), "60个工作日")
+    ok = Event("later_reply_date", date(2025, 2, 10), reply_by=date(2025, 5, 21))
+    check(date(2025, 1, 20), [R_ASK, R_GOT], ok)
+    too_far = Event("later_reply_date", date(2025, 2, 10), reply_by=date(2025, 5, 22))
+    with pytest.raises(clock.ClockRuleError) as exc:
+        check(date(2025, 1, 20), [R_ASK, R_GOT], too_far)
+    assert exc.value.code == "later_date_too_far" and "2025年5月21日" in exc.value.message
+    assert "条例第三十五条" in exc.value.message
+    # The bound is a deployment setting.
+    check(date(2025, 1, 20), [R_ASK, R_GOT], too_far, rules=Rules(max_later_working_days=61))
+    with pytest.raises(clock.ClockRuleError):
+        check(date(2025, 1, 20), [R_ASK, R_GOT], ok, rules=Rules(max_later_working_days=10))
+
+
+def test_r_foi_5_later_reply_date_in_a_year_not_loaded():
+    # Received 2025-11-03 (only 2025 loaded): 20 working days → 2025-12-01. A later date in 2026 is a calendar
+    # date: it stands, bounded by 98 calendar days (60 working days as weeks, plus two) — 2026-03-09.
+    received = date(2025, 11, 3)
+    asked, got = Event("reason_requested", date(2025, 11, 5)), Event("reason_received", date(2025, 11, 10))
+    assert clock.later_reply_date_limit(ONLY_2025, date(2025, 12, 1), Rules())[0] == date(2026, 3, 9)
+    later = Event("later_reply_date", date(2025, 11, 20), reply_by=date(2026, 1, 30))
+    clock.check_event(ONLY_2025, received_on=received, events=[asked, got], new=later)
+    too_far = Event("later_reply_date", date(2025, 11, 20), reply_by=date(2026, 3, 10))
+    with pytest.raises(clock.ClockRuleError) as exc:
+        clock.check_event(ONLY_2025, received_on=received, events=[asked, got], new=too_far)
+    assert exc.value.code == "later_date_too_far" and "2026年工作日历尚未载入" in exc.value.message
+    # The clock keeps the later date; only the working days left are unknown (shown as "—").
+    result = clock.compute(
+        ONLY_2025, received_on=received, events=[asked, got, later], as_of=date(2025, 12, 15)
+    )
+    assert result.due_on == date(2026, 1, 30) and result.later_due_on == date(2026, 1, 30)
+    assert result.remaining is None
+    # With the year loaded, the same ledger counts them: 12-16 … 31 (12); 01-01 … 03 元旦, Sun 01-04 调休 (13),
+    # 01-05 … 30 (33).
+    counted = clock.compute(REAL, received_on=received, events=[asked, got, later], as_of=date(2025, 12, 15))
+    assert counted.remaining == 33
+
+
 def test_r_foi_5_later_date_is_a_head_event():
     assert clock.HEAD_EVENTS == {"extension", "later_reply_date"}

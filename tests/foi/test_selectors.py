@@ -95,6 +95,36 @@ def test_deadline_list_marks_a_missing_year_instead_of_failing(agency):
     assert [(r.state, r.message) for r in rows] == [("unknown", "2025年的工作日安排尚未载入，无法计算期限。")]
 
 
+def test_r_foi_5_later_date_in_a_year_not_loaded_stays_on_the_deadline_list(agency):
+    # Received 2025-11-03 (due 2025-12-01); a later reply date in 2026, whose calendar is then not loaded.
+    request = register(agency, received_on=date(2025, 11, 3))
+    services.reason_request(actor=agency.handler, request=request, on=date(2025, 11, 5), note="请说明用途")
+    services.reason_receive(actor=agency.handler, request=request, on=date(2025, 11, 10), note="课题研究")
+    CalendarYear.objects.filter(year=2026).delete()
+    cache.clear()
+    # Beyond a reasonable period (98 days after 2025-12-01 while 2026 is not loaded: 2026-03-09): refused.
+    with pytest.raises(ApplicationError) as exc:
+        services.later_reply_date_set(
+            actor=agency.head,
+            request=request,
+            on=date(2025, 11, 20),
+            reply_by=date(2026, 3, 10),
+            reason="合理",
+        )
+    assert (exc.value.code, exc.value.field) == ("later_date_too_far", "reply_by")
+    services.later_reply_date_set(
+        actor=agency.head,
+        request=request,
+        on=date(2025, 11, 20),
+        reply_by=date(2026, 1, 30),
+        reason="理由合理",
+    )
+    rows = selectors.request_deadlines(agency.handler, today=date(2025, 12, 15))
+    assert [(r.request.pk, r.state, r.due_on, r.remaining) for r in rows] == [
+        (request.pk, "running", date(2026, 1, 30), None)
+    ]
+
+
 def test_replied_and_withdrawn_requests_leave_the_deadline_lists(agency):
     request = register(agency)
     services.request_reply(

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from gongkai.core.workdays_rules import Schedule
+from gongkai.core.workdays_rules import Schedule, YearNotLoaded
 
 SUPPLEMENT_REQUESTED = "supplement_requested"
 SUPPLEMENT_RECEIVED = "supplement_received"
@@ -122,6 +122,15 @@ class Rules:
     fee_payment_working_days: int = 20  # R-FOI-7
     fee_stops_clock: bool = True  # R-FOI-7: unverified, a deployment setting
     reason_stops_clock: bool = False  # R-FOI-5: the statute names no pause; a deployment setting
+    # R-FOI-5 (条例 第三十五条 "合理期限"): a later reply date at most this many working days after the deadline in
+    # force; a deployment setting (the statute names no number).
+    max_later_working_days: int = 60
+
+    @property
+    def max_later_calendar_days(self) -> int:
+        """The same bound in calendar days, used when a year it reaches has no loaded calendar: the working days
+        as whole weeks, plus two weeks for holidays (60 working days → 98 days)."""
+        return -(-self.max_later_working_days // 5) * 7 + 14
 
 
 @dataclass(frozen=True)
@@ -168,15 +177,19 @@ class Clock:
     notes: tuple[str, ...] = ()
     paused_since: date | None = None
     later_due_on: date | None = None  # R-FOI-5: the later reply date in force, when it decides `due_on`
-    later_remaining: int | None = None  # working days from `as_of` to `later_due_on` (when both are known)
+    # Working days from `as_of` to `later_due_on` (when both are known). None with a `later_due_on` when a year
+    # between them has no loaded calendar: the later date is a calendar date and stands; only the count is unknown.
+    later_remaining: int | None = None
 
     @property
     def total_working_days(self) -> int:
         return self.base_working_days + self.extension_working_days
 
     @property
-    def remaining(self) -> int:
-        if self.later_remaining is not None:
+    def remaining(self) -> int | None:
+        """Working days left; None when a later reply date (R-FOI-5) decides the deadline and the working days up
+        to it cannot be counted (a year not loaded, R-CAL-1)."""
+        if self.later_due_on is not None:
             return self.later_remaining
         return max(self.total_working_days - self.counted, 0)
 
@@ -585,10 +598,21 @@ def _compute(
         notes=tuple(notes),
         paused_since=paused_since,
         later_due_on=later_due_on,
-        later_remaining=(schedule.working_days_between(as_of, later_due_on) if as_of < later_due_on else 0)
-        if later_due_on is not None and as_of is not None
-        else None,
+        later_remaining=_later_remaining(schedule, as_of, later_due_on),
     )
+
+
+def _later_remaining(schedule: Schedule, as_of: date | None, later_due_on: date | None) -> int | None:
+    """Working days from `as_of` to the later reply date (R-FOI-5); None when either is unknown or a year between
+    them is not loaded — the later date itself is a calendar date and needs no calendar (R-CAL-1)."""
+    if later_due_on is None or as_of is None:
+        return None
+    if as_of >= later_due_on:
+        return 0
+    try:
+        return schedule.working_days_between(as_of, later_due_on)
+    except YearNotLoaded:
+        return None
 
 
 def _deadlines_around(
@@ -764,12 +788,32 @@ def check_event(
         if not unpaid:
             raise ClockRuleError("no_fee_notice", "没有未缴费的收费通知，不能登记缴费。")
     elif new.type in (REASON_REQUESTED, REASON_RECEIVED, LATER_REPLY_DATE):
-        _check_excessive(ledger.events, new, in_force)
+        _check_excessive(schedule, ledger.events, new, in_force, rules)
 
 
-def _check_excessive(events: Sequence[Event], new: Event, in_force: Callable[[], date | None]) -> None:
+def later_reply_date_limit(schedule: Schedule, floor: date, rules: Rules) -> tuple[date, str]:
+    """R-FOI-5 (条例 第三十五条): the latest later reply date the agency may set, and how it was counted —
+    `rules.max_later_working_days` working days after `floor` (the deadline in force); when a year on the way has
+    no loaded calendar (R-CAL-1), `rules.max_later_calendar_days` calendar days after it instead."""
+    try:
+        return schedule.add_working_days(
+            floor, rules.max_later_working_days
+        ), f"{rules.max_later_working_days}个工作日"
+    except YearNotLoaded as exc:
+        days = rules.max_later_calendar_days
+        return floor + timedelta(days=days), f"{days}日，{exc.year}年工作日历尚未载入"
+
+
+def _check_excessive(
+    schedule: Schedule,
+    events: Sequence[Event],
+    new: Event,
+    in_force: Callable[[], date | None],
+    rules: Rules,
+) -> None:
     """R-FOI-5 (条例 第三十五条): the agency may ask for reasons (once, within the reply period); reasons judged
-    reasonable may bring a later reply date (once, set before the deadline in force and later than it)."""
+    reasonable may bring a later reply date (once, set before the deadline in force and later than it, and within
+    a reasonable period of it: `later_reply_date_limit`)."""
     if new.type == REASON_REQUESTED:
         if any(e.type == REASON_REQUESTED for e in events):
             raise ClockRuleError("reason_twice", "本申请已要求过申请人说明理由。")
@@ -804,6 +848,13 @@ def _check_excessive(events: Sequence[Event], new: Event, in_force: Callable[[],
                 f"确定的答复期限应晚于{'现行答复期限' if due is not None else '确定之日'}"
                 f"（{cn_date(floor)}）：只有无法在条例第三十三条规定的期限内答复的，才确定延迟答复期限"
                 "（条例第三十五条）。",
+            )
+        limit, counted = later_reply_date_limit(schedule, floor, rules)
+        if new.reply_by > limit:
+            raise ClockRuleError(
+                "later_date_too_far",
+                f"确定的延迟答复期限应为合理期限（条例第三十五条），最迟为{cn_date(limit)}"
+                f"（{'现行答复期限' if due is not None else '确定之日'}后{counted}）。",
             )
 
 

@@ -24,8 +24,18 @@ def reason_stops_clock() -> bool:
     return bool(getattr(settings, "GONGKAI_FOI_REASON_STOPS_CLOCK", False))
 
 
+def max_later_working_days() -> int:
+    """R-FOI-5 (条例 第三十五条 "合理期限"): a later reply date at most this many working days after the deadline in
+    force (default 60; when that reaches a year without a loaded calendar, the same as weeks plus two)."""
+    return int(getattr(settings, "GONGKAI_FOI_MAX_LATER_WORKING_DAYS", 60))
+
+
 def clock_rules() -> Rules:
-    return Rules(fee_stops_clock=fee_stops_clock(), reason_stops_clock=reason_stops_clock())
+    return Rules(
+        fee_stops_clock=fee_stops_clock(),
+        reason_stops_clock=reason_stops_clock(),
+        max_later_working_days=max_later_working_days(),
+    )
 
 
 def schedule() -> Schedule:

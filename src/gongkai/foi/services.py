@@ -499,6 +499,7 @@ _FIELD_OF_CODE = {
     "bad_party": "party",
     "missing_reply_by": "reply_by",
     "later_date_not_later": "reply_by",
+    "later_date_too_far": "reply_by",
 }
 
 
