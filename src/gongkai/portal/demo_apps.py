@@ -34,6 +34,7 @@ from gongkai.core.workdays_rules import YearNotLoaded
 from gongkai.foi import services as foi
 from gongkai.foi.models import Request
 from gongkai.opendata import services as opendata
+from gongkai.opendata.demo import load_opendata_demo
 from gongkai.orgs.models import Organization, User
 from gongkai.outreach.demo import load_outreach_demo
 from gongkai.participation import services as participation
@@ -993,6 +994,7 @@ def load_demo_apps(*, today: date | None = None, seed: int = SEED) -> dict[str, 
         _load_messages(ctx)
         _load_consultation(ctx)
         _load_opendata(ctx)
+        ctx.counts.update(load_opendata_demo(today=ctx.today))
         _load_gazette(ctx)
         _load_report(ctx)
         ctx.counts.update(load_outreach_demo(today=ctx.today))
