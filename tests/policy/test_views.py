@@ -4,7 +4,7 @@ import pytest
 
 from gongkai.policy import services
 from gongkai.policy.models import PolicyQA, ProposalReply, ServiceGuide
-from tests.factories import make_user, publish
+from tests.factories import make_org, make_user, publish
 from tests.policy.conftest import COMPLETE_GUIDE, entry_data, guide_data, make_proposal, qa_data
 
 pytestmark = pytest.mark.django_db
@@ -415,3 +415,44 @@ def test_agency_qa_list_is_linked_from_the_agency_home(client, agency, other):
     assert agency.org.name in html
     assert "本局的问答" not in client.get(f"/orgs/{code}/policy-qa/", {"q": "不存在的词"}).content.decode()
     assert client.get("/orgs/NOSUCHORG/policy-qa/").status_code == 404
+
+
+def test_other_agency_pickers_list_the_government_tree(client, agency, other):
+    """协办单位 and 责任主体 list the active agencies of the record's government tree, grouped under their parent, not
+    every agency of the platform; an agency outside it is refused; one already chosen stays listed on edit."""
+    child = make_org("示例市社会保险事业服务中心", parent=agency.org)
+    grandchild = make_org("示例市社保中心第一分中心", parent=child)
+    client.force_login(agency.drafter)
+    page = client.get("/staff/policy/proposals/new/").content.decode()
+    for org in (agency.org, child, grandchild):
+        assert f'value="{org.pk}"' in page
+    assert f'value="{other.org.pk}"' not in page and "示例市教育局" not in page
+    assert f'<optgroup label="{agency.org.name}">' in page and f'<optgroup label="{child.name}">' in page
+    response = client.post(
+        "/staff/policy/proposals/new/",
+        {**PROPOSAL_POST, "org": agency.org.pk, "co_handlers": [child.pk, other.org.pk]},
+    )
+    assert response.status_code == 200 and not ProposalReply.objects.exists()
+    client.post(
+        "/staff/policy/proposals/new/",
+        {**PROPOSAL_POST, "org": agency.org.pk, "co_handlers": [grandchild.pk]},
+    )
+    reply = ProposalReply.objects.get()
+    assert list(reply.co_handlers.all()) == [grandchild]
+    reply.co_handlers.add(other.org)  # named before the pickers were limited (or by an import)
+    page = client.get(f"/staff/policy/proposals/{reply.pk}/").content.decode()
+    assert f'value="{other.org.pk}" selected' in page
+    url = f"/staff/policy/powers/{agency.org.code}/"
+    page = client.get(url).content.decode()
+    assert f'value="{child.pk}"' in page and f'value="{other.org.pk}"' not in page
+    response = client.post(
+        url,
+        {
+            "op": "add",
+            "name": "甲许可",
+            "category": "licensing",
+            "basis": "某条例",
+            "responsible": other.org.pk,
+        },
+    )
+    assert response.status_code == 200 and "责任主体无效" in response.content.decode()

@@ -21,6 +21,22 @@ def _required(label: str) -> dict[str, str]:
     return {"required": f"{label}不能为空。", "max_length": f"{label}过长。"}
 
 
+def grouped_orgs(orgs: Any, *, blank: bool) -> list[Any]:
+    """Choices for a picker of agencies, grouped under their parent (an <optgroup> per 上级机关), ordered by code."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for org in orgs:
+        label = org.parent.name if org.parent_id else "（无上级机关）"
+        groups.setdefault(label, []).append((org.pk, org.name))
+    choices: list[Any] = [("", "（请选择）")] if blank else []
+    return choices + list(groups.items())
+
+
+def _limit_orgs(field: Any, orgs: Any, *, blank: bool) -> None:
+    """Limit a picker of other agencies (责任主体, 协办单位) to `orgs` (`selectors.partner_orgs`), grouped."""
+    field.queryset = orgs
+    field.choices = grouped_orgs(orgs, blank=blank)
+
+
 class OrgScopedForm(forms.Form):
     org = forms.ModelChoiceField(
         queryset=Organization.objects.none(),
@@ -30,10 +46,12 @@ class OrgScopedForm(forms.Form):
 
     org_label = "所属机关"
 
-    def __init__(self, *args: Any, orgs: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, orgs: Any = None, partners: Any = None, **kwargs: Any) -> None:
+        """`partners`: the agencies the other-agency pickers list (`selectors.partner_orgs`); all active if None."""
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs if orgs is not None else Organization.objects.none()  # type: ignore[attr-defined]
         self.fields["org"].label = self.org_label
+        self.partners = partners
 
 
 class ProposalForm(OrgScopedForm):
@@ -71,6 +89,11 @@ class ProposalForm(OrgScopedForm):
     body = forms.CharField(
         label="答复全文", widget=forms.Textarea, max_length=LONG, error_messages=_required("答复全文")
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.partners is not None:
+            _limit_orgs(self.fields["co_handlers"], self.partners, blank=False)
 
     def proposal_data(self) -> ProposalData:
         d = self.cleaned_data
@@ -161,6 +184,11 @@ class PowerEntryForm(forms.Form):
     remarks = forms.CharField(
         label="备注", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=LONG
     )
+
+    def __init__(self, *args: Any, partners: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if partners is not None:
+            _limit_orgs(self.fields["responsible"], partners, blank=True)
 
     def entry_data(self) -> PowerEntryData:
         d = self.cleaned_data

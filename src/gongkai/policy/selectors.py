@@ -474,3 +474,36 @@ def power_versions_listing() -> QuerySet[PowerListVersion]:
         .annotate(entry_count=Count("entries"))
         .order_by("org__code", "-number")
     )
+
+
+# ---------------------------------------------------------------- pickers of other agencies (责任主体, 协办单位)
+
+
+def partner_orgs(orgs: Iterable[Organization], keep: Iterable[int] = ()) -> QuerySet[Organization]:
+    """The agencies a record of `orgs` may name as 责任主体 or 协办单位: the active agencies of the same government
+    tree (everything under the topmost ancestor of each), not every agency of the platform; `keep` (pks already
+    chosen) stays listed. Two queries (the pairs agency → parent, then the list)."""
+    parents = dict(Organization.objects.values_list("pk", "parent_id"))
+    roots: set[int] = set()
+    for org in orgs:
+        pk: int | None = org.pk
+        seen: set[int] = set()
+        while pk is not None and parents.get(pk) is not None and pk not in seen:
+            seen.add(pk)
+            pk = parents[pk]
+        if pk is not None:
+            roots.add(pk)
+    children: dict[int, list[int]] = {}
+    for pk, parent in parents.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(pk)
+    tree: set[int] = set()
+    frontier = list(roots)
+    while frontier:
+        tree.update(frontier)
+        frontier = [c for pk in frontier for c in children.get(pk, []) if c not in tree]
+    return (
+        Organization.objects.filter(Q(pk__in=tree, is_active=True) | Q(pk__in=list(keep)))
+        .select_related("parent")
+        .order_by("parent__name", "code")
+    )

@@ -92,7 +92,9 @@ class RecordKind:
 
 def record_new(request: HttpRequest, kind: RecordKind) -> HttpResponse:
     orgs = _editor_orgs(request.user)
-    form = kind.form_class(request.POST or None, orgs=orgs, initial=_only_org(orgs))
+    form = kind.form_class(
+        request.POST or None, orgs=orgs, partners=selectors.partner_orgs(orgs), initial=_only_org(orgs)
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,10 +114,12 @@ def record_detail(request: HttpRequest, pk: int, kind: RecordKind) -> HttpRespon
     form = None
     status = 200
     if editable or request.method == "POST":
+        initial = kind.initial_of(obj)
         form = kind.form_class(
             request.POST or None,
             orgs=Organization.objects.filter(pk=obj.org_id),
-            initial=kind.initial_of(obj),
+            partners=selectors.partner_orgs([obj.org], keep=initial.get("co_handlers", ())),
+            initial=initial,
         )
         form.fields["org"].disabled = True
     if request.method == "POST":
@@ -257,7 +261,7 @@ def power_org(request: HttpRequest, code: str) -> HttpResponse:
     org = selectors.get_org_for_staff(request.user, code)
     draft = selectors.power_working_copy(org)
     current = selectors.power_version_public(org)
-    form = PowerEntryForm(request.POST or None)
+    form = PowerEntryForm(request.POST or None, partners=selectors.partner_orgs([org]))
     status = 200
     if request.method == "POST":
         op = request.POST.get("op", "add")
@@ -316,6 +320,7 @@ def power_entry(request: HttpRequest, pk: int) -> HttpResponse:
     org = entry.version.org
     form = PowerEntryForm(
         request.POST or None,
+        partners=selectors.partner_orgs([org], keep=[entry.responsible_id]),
         initial={
             "name": entry.name,
             "category": entry.category,
