@@ -377,3 +377,21 @@ def test_command_exit_status_two_when_nothing_can_be_done(agency, tmp_path):
     status, _, err = run("export", "--org", agency.org.code, "--year", "20x5")
     assert status == 2 and "bad_year" in err
     assert Remedy.objects.count() == 0
+
+
+def test_command_grants_and_revokes_the_applicant_permission(agency):
+    from gongkai.foi import selectors
+    from tests.factories import make_user
+
+    request = register(agency)
+    admin = make_user("gkb", None, is_platform_admin=True)
+    assert run("applicant-access", "nobody", "--grant")[0] == 2
+    status, _, err = run("applicant-access", agency.drafter.username, "--grant")
+    assert status == 2 and "not_platform_admin" in err
+    assert not selectors.may_see_applicant(admin, request)
+    status, _, err = run("applicant-access", "gkb", "--grant")
+    assert status == 0 and "已授予" in err
+    assert selectors.may_see_applicant(admin, request)
+    assert AuditEntry.objects.filter(action="foi.applicant_access", actor=None, to_state="granted").exists()
+    assert run("applicant-access", "gkb", "--revoke")[0] == 0
+    assert not selectors.may_see_applicant(admin, request)

@@ -564,13 +564,44 @@ def test_query_code_reset_shows_a_new_code_once(agency):
 def test_applicant_details_only_for_handlers_and_each_opening_logged(agency, other):
     request = register(agency)
     admin = make_user("gkb", None, is_platform_admin=True)
+    root = make_user("gkroot", None, is_superuser=True)
     for actor in (other.handler, agency.drafter, agency.head):
         with pytest.raises(PermissionDenied):
             services.applicant_details_view(actor=actor, request=request)
     details = services.applicant_details_view(actor=agency.handler, request=request)
     assert details.id_number == ID_OK and details.id_type_label == "居民身份证"
+    # A platform admin (or superuser) without the explicit permission does not open it.
+    for actor in (admin, root):
+        assert not selectors.may_see_applicant(actor, request)
+        with pytest.raises(PermissionDenied):
+            services.applicant_details_view(actor=actor, request=request)
+    # Granted explicitly (by a superuser; an admin cannot grant it to themselves): then it does, logged.
+    with pytest.raises(PermissionDenied):
+        services.applicant_access_set(actor=admin, user=admin, granted=True)
+    assert services.applicant_access_set(actor=root, user=admin, granted=True)
+    assert not services.applicant_access_set(actor=root, user=admin, granted=True)  # no change
     services.applicant_details_view(actor=admin, request=request)
     assert [e.actor for e in audit("foi.applicant_view")] == [agency.handler, admin]
+    assert [(e.actor, e.to_state) for e in audit("foi.applicant_access")] == [(root, "granted")]
+    # Only platform admins take the permission; withdrawn, it no longer opens the data.
+    with pytest.raises(ApplicationError) as exc:
+        services.applicant_access_set(actor=root, user=agency.drafter, granted=True)
+    assert exc.value.code == "not_platform_admin"
+    services.applicant_access_set(actor=None, user=admin, granted=False)
+    with pytest.raises(PermissionDenied):
+        services.applicant_details_view(actor=admin, request=request)
+
+
+def test_applicant_permission_through_a_group_counts(agency):
+    from django.contrib.auth.models import Group, Permission
+
+    request = register(agency)
+    admin = make_user("gkb", None, is_platform_admin=True)
+    group = Group.objects.create(name="申请人信息查看")
+    group.permissions.add(Permission.objects.get(codename="view_applicant", content_type__app_label="foi"))
+    assert not selectors.may_see_applicant(admin, request)
+    admin.groups.add(group)
+    assert selectors.may_see_applicant(admin, request)
 
 
 def test_one_audit_entry_per_service_call(agency):

@@ -24,6 +24,9 @@ def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
     return list(mapping.items())
 
 
+APPLICANT_PERMISSION = "view_applicant"  # foi.view_applicant
+
+
 class Request(models.Model):
     """One 政府信息公开申请 to one agency (R-FOI-1)."""
 
@@ -119,6 +122,8 @@ class Request(models.Model):
     class Meta:
         ordering = ["-submitted_at", "-id"]
         indexes = [models.Index(fields=["org", "status"])]
+        # Platform admins open applicant data only when granted this explicitly (selectors.may_see_applicant).
+        permissions = [(APPLICANT_PERMISSION, "查看申请人个人信息（平台管理员须明确授予）")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status__in=[workflow.OPEN, workflow.REPLIED]) | Q(received_on__isnull=False),

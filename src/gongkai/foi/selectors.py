@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import Permission
 from django.db.models import F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -30,7 +31,7 @@ from gongkai.foi import clock, conf, letters, throttle, workflow
 from gongkai.foi import fees as fee_rules
 from gongkai.foi import outcomes as outcome_rules
 from gongkai.foi.codes import id_number_hash, normalize_query_code
-from gongkai.foi.models import ClockEvent, LetterTemplate, Remedy, ReplyFile, Request
+from gongkai.foi.models import APPLICANT_PERMISSION, ClockEvent, LetterTemplate, Remedy, ReplyFile, Request
 from gongkai.orgs.models import Organization, Role
 from gongkai.orgs.selectors import is_platform_admin, orgs_with_role, user_roles
 from gongkai.publishing.models import InfoItem
@@ -58,9 +59,24 @@ def get_request_for_staff(user: Any, pk: int) -> Request:
     return request
 
 
+def holds_applicant_permission(user: Any) -> bool:
+    """Whether `foi.view_applicant` was granted to the user explicitly (directly or through a group). Being a
+    superuser does not count: the grant must be on record (`services.applicant_access_set`)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        Permission.objects.filter(content_type__app_label="foi", codename=APPLICANT_PERMISSION)
+        .filter(Q(user=user) | Q(group__user=user))
+        .exists()
+    )
+
+
 def may_see_applicant(user: Any, request: Request) -> bool:
-    """Applicant personal data (identity number in full, contact): the agency's FOI handlers and platform admins."""
-    return is_platform_admin(user) or Role.FOI_HANDLER in user_roles(user, request.org)
+    """Applicant personal data (identity number in full, contact): the agency's FOI handlers, and platform admins
+    holding the explicit permission `foi.view_applicant` (issue 3; R-PII)."""
+    if Role.FOI_HANDLER in user_roles(user, request.org):
+        return True
+    return is_platform_admin(user) and holds_applicant_permission(user)
 
 
 def org_contact(org: Organization) -> str:

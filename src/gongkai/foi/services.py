@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
@@ -35,7 +36,15 @@ from gongkai.foi import clock, conf, letters, notify, throttle, workflow
 from gongkai.foi import fees as fee_rules
 from gongkai.foi import outcomes as outcome_rules
 from gongkai.foi.codes import id_number_hash, query_code_make
-from gongkai.foi.models import ClockEvent, LetterTemplate, Remedy, ReplyFile, Request, TrackingSequence
+from gongkai.foi.models import (
+    APPLICANT_PERMISSION,
+    ClockEvent,
+    LetterTemplate,
+    Remedy,
+    ReplyFile,
+    Request,
+    TrackingSequence,
+)
 from gongkai.foi.selectors import (
     fee_prior_items,
     get_request_for_applicant,
@@ -43,7 +52,7 @@ from gongkai.foi.selectors import (
     org_contact,
     rule_events,
 )
-from gongkai.orgs.models import Organization, Role
+from gongkai.orgs.models import Organization, Role, User
 from gongkai.orgs.selectors import is_platform_admin, user_roles
 
 # ---------------------------------------------------------------- applicant data
@@ -1271,6 +1280,35 @@ def query_code_reset(*, actor: Any, request: Request) -> str:
             data={"reset_from": request.tracking_no, "requests": numbers},
         )
     return code
+
+
+@transaction.atomic
+def applicant_access_set(*, actor: Any, user: User, granted: bool) -> bool:
+    """Grant (or withdraw) a platform admin the explicit permission `foi.view_applicant` to open applicants'
+    personal data (selectors.may_see_applicant). Only a superuser, or the server operator (the CLI, `actor`
+    None), decides it; audited as `foi.applicant_access`. Returns whether anything changed."""
+    if actor is not None and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied("只有系统超级管理员可以授予或撤销查看申请人信息的权限。")
+    if not is_platform_admin(user):
+        raise ApplicationError(
+            "not_platform_admin", f"{user.username} 不是平台管理员：本机关经办人无需授权，其他人员不能授权。"
+        )
+    permission = Permission.objects.get(content_type__app_label="foi", codename=APPLICANT_PERMISSION)
+    held = user.user_permissions.filter(pk=permission.pk).exists()
+    if held == granted:
+        return False
+    if granted:
+        user.user_permissions.add(permission)
+    else:
+        user.user_permissions.remove(permission)
+    audit_log(
+        actor=actor,
+        action="foi.applicant_access",
+        obj=user,
+        to_state="granted" if granted else "revoked",
+        data={"user": user.username},
+    )
+    return True
 
 
 @transaction.atomic

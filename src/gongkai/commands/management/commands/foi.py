@@ -1,4 +1,6 @@
-"""`gongkai foi import FILE.jsonl` and `gongkai foi export --org CODE [--year YYYY]` (docs/foi.md "Files").
+"""`gongkai foi import FILE.jsonl`, `gongkai foi export --org CODE [--year YYYY]` (docs/foi.md "Files") and
+`gongkai foi applicant-access USERNAME (--grant | --revoke)` (a platform admin's explicit permission to open
+applicants' personal data; exit 2 for an unknown user or one who is not a platform admin).
 
 Imports: rejected lines (`line N: CODE 中文说明`), warnings, progress and the summary go to stderr; exit 0 every
 line accepted, 1 some lines rejected (the good ones are stored), 2 nothing done (the file cannot be read).
@@ -18,6 +20,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from gongkai.core.errors import ApplicationError
 from gongkai.foi import importers as foi_importers
+from gongkai.foi import services as foi_services
+from gongkai.orgs.models import User
 from gongkai.publishing import importers
 
 
@@ -37,6 +41,11 @@ class Command(BaseCommand):
             action="store_true",
             help="同时导出申请人身份和联系方式（个人信息，记入审计日志）",
         )
+        p = sub.add_parser("applicant-access", help="授予或撤销平台管理员查看申请人个人信息的权限")
+        p.add_argument("username", metavar="USERNAME")
+        group = p.add_mutually_exclusive_group(required=True)
+        group.add_argument("--grant", action="store_true", help="授予")
+        group.add_argument("--revoke", action="store_true", help="撤销")
 
     def handle(self, *args: Any, **options: Any) -> None:
         err = importers.stderr_of(options)
@@ -49,7 +58,22 @@ class Command(BaseCommand):
             if result.exit_status:
                 raise SystemExit(result.exit_status)
             return
+        if options["action"] == "applicant-access":
+            self._applicant_access(options, err)
+            return
         self._export(options, err)
+
+    def _applicant_access(self, options: dict[str, Any], err: Any) -> None:
+        user = User.objects.filter(username=options["username"]).first()
+        if user is None:
+            self._fail(err, f"unknown_user 没有用户 {options['username']}。")
+        granted = bool(options["grant"])
+        try:
+            changed = foi_services.applicant_access_set(actor=None, user=user, granted=granted)
+        except ApplicationError as exc:
+            self._fail(err, f"{exc.code} {exc.message}")
+        state = "已授予" if granted else "已撤销"
+        err.write(f"{user.username}：查看申请人信息的权限{state}{'' if changed else '（未变化）'}\n")
 
     def _fail(self, err: Any, message: str) -> NoReturn:
         err.write(message + "\n")
