@@ -88,18 +88,30 @@ class Dataset(models.Model):
         return self.status == rules.PUBLISHED
 
 
+def proposal_path(instance: DatasetChange, filename: str) -> str:
+    return f"opendata/proposals/{instance.dataset_id}/{filename}"
+
+
 class DatasetChange(models.Model):
     """A metadata change of a published (or withdrawn) dataset proposed by agency staff who are not its data
     publisher: it waits for the agency's data publisher, who applies or rejects it — the review workflow for a
-    dataset that is already public. `data` holds the fields given (dates as ISO strings, tags as a list)."""
+    dataset that is already public. `data` holds the fields given (dates as ISO strings, tags as a list); for a
+    proposed new resource (kind "resource") its name, format and file name or link, the file in `resource_file`."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "待审核"
         APPLIED = "applied", "已采纳"
         REJECTED = "rejected", "未采纳"
 
+    class Kind(models.TextChoices):
+        METADATA = "metadata", "元数据修改"
+        RESOURCE = "resource", "新增资源"
+
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.METADATA)
     data = models.JSONField("修改内容")
+    # A proposed resource (kind "resource"): its checked file, kept until the decision (or `data["url"]`, a link).
+    resource_file = models.FileField(upload_to=proposal_path, blank=True, max_length=255)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

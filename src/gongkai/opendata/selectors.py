@@ -54,6 +54,12 @@ def dataset_changes(dataset: Dataset) -> list[dict[str, Any]]:
     rows = []
     for change in DatasetChange.objects.filter(dataset=dataset).select_related("proposed_by", "decided_by"):
         diff = []
+        if change.kind == DatasetChange.Kind.RESOURCE:
+            given = change.data
+            diff.append(("新增资源", "", f"{given.get('name', '')}（{given.get('format') or '链接'}）"))
+            diff.append(("文件或链接", "", given.get("filename") or given.get("url", "")))
+            rows.append({"change": change, "diff": diff})
+            continue
         for name, proposed in change.data.items():
             if name == "tags":
                 label, current = "标签", "、".join(dataset.tags.values_list("name", flat=True))

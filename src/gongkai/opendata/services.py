@@ -244,20 +244,27 @@ def _data_from_json(raw: dict[str, Any]) -> DatasetData:
     return DatasetData(**values)
 
 
+def _check_may_propose(actor: Any, dataset: Dataset, not_needed: str) -> None:
+    """Proposals are for the agency's staff who are not its data publisher, on a published or withdrawn dataset."""
+    roles = roles_of(actor, dataset.org)
+    if not roles:
+        raise PermissionDenied("您不是该数据集所属单位的工作人员，不能修改它。")
+    if rules.PUBLISHER in roles or dataset.status in rules.EDITABLE:
+        raise ApplicationError("not_needed", not_needed)
+
+
 @transaction.atomic
 def dataset_change_propose(*, actor: Any, dataset: Dataset, data: DatasetData) -> DatasetChange:
     """Staff who are not the agency's data publisher propose a change to a published or withdrawn dataset; it
     takes effect when a data publisher applies it (`dataset_change_decide`). One pending change per dataset."""
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
-    roles = roles_of(actor, dataset.org)
-    if not roles:
-        raise PermissionDenied("您不是该数据集所属单位的工作人员，不能修改它。")
-    if rules.PUBLISHER in roles or dataset.status in rules.EDITABLE:
-        raise ApplicationError("not_needed", "该数据集可以直接修改，无需提交审核。")
+    _check_may_propose(actor, dataset, "该数据集可以直接修改，无需提交审核。")
     errors = _validate(data, creating=False, instance=dataset)
     if errors:
         raise DatasetInvalid(errors)
-    if DatasetChange.objects.filter(dataset=dataset, status=DatasetChange.Status.PENDING).exists():
+    if DatasetChange.objects.filter(
+        dataset=dataset, kind=DatasetChange.Kind.METADATA, status=DatasetChange.Status.PENDING
+    ).exists():
         raise ApplicationError(
             "change_pending", "该数据集已有一项待审核的修改，请等本单位数据发布人处理后再提交。"
         )
@@ -287,7 +294,10 @@ def dataset_change_decide(
         raise ApplicationError("bad_state", "该修改已经处理。")
     if not approve and not comment.strip():
         raise ApplicationError("comment_required", "不采纳修改须说明理由。", field="comment")
-    if approve:
+    if approve and change.kind == DatasetChange.Kind.RESOURCE:
+        resource = _resource_from_proposal(actor, dataset, change)
+        change.data = {**change.data, "resource_id": resource.pk}
+    elif approve:
         data = _data_from_json(change.data)
         errors = _validate(data, creating=False, instance=dataset)
         if errors:
@@ -295,6 +305,12 @@ def dataset_change_decide(
         _apply(dataset, data)
         dataset.save()
         _set_tags(dataset, data.tags)
+    if (
+        change.resource_file
+    ):  # the proposal's copy is not kept once decided (an applied file lives on as a resource)
+        stored = change.resource_file
+        transaction.on_commit(lambda: stored.storage.delete(stored.name))
+        change.resource_file = ""  # type: ignore[assignment]
     change.status = DatasetChange.Status.APPLIED if approve else DatasetChange.Status.REJECTED
     change.comment = comment.strip()
     change.decided_by = actor
@@ -308,9 +324,78 @@ def dataset_change_decide(
         from_state=DatasetChange.Status.PENDING,
         to_state=change.status,
         comment=change.comment,
-        data={"change": change.pk, "fields": sorted(change.data)},
+        data={"change": change.pk, "kind": change.kind, "fields": sorted(change.data)},
     )
     return change
+
+
+@transaction.atomic
+def resource_propose(
+    *,
+    actor: Any,
+    dataset: Dataset,
+    name: str,
+    format: str = "",
+    upload_name: str = "",
+    data: bytes | None = None,
+    url: str = "",
+) -> DatasetChange:
+    """Staff who are not the data publisher propose a new resource for a published (or withdrawn) dataset: the file
+    (checked now, as an upload is) or link waits, invisible to the public, until the agency's data publisher applies
+    the proposal (`dataset_change_decide`, which creates the resource) or rejects it. Several may wait at once."""
+    dataset = Dataset.objects.select_for_update().select_related("org").get(pk=dataset.pk)
+    _check_may_propose(actor, dataset, "该数据集可以直接添加资源，无需提交审核。")
+    change = DatasetChange(dataset=dataset, kind=DatasetChange.Kind.RESOURCE, proposed_by=actor)
+    if data is not None:
+        fmt = _check_file(upload_name or name, data, format)
+        filename = _clean_name(upload_name or name)
+        change.data = {"name": (name or filename).strip()[:200], "format": fmt, "filename": filename}
+        change.resource_file.save(filename, ContentFile(data), save=False)
+    elif url:
+        change.data = {
+            "name": (name or url).strip()[:200],
+            "format": (format or "").strip().upper()[:16],
+            "url": _check_url(url),
+        }
+    else:
+        raise ApplicationError("missing_file", "请上传文件或填写链接。", field="upload")
+    change.save()
+    audit_log(
+        actor=actor,
+        action="dataset.resource_propose",
+        obj=dataset,
+        org_code=dataset.org.code,
+        to_state=change.status,
+        data={"change": change.pk, **change.data},
+    )
+    return change
+
+
+def _resource_from_proposal(actor: Any, dataset: Dataset, change: DatasetChange) -> Resource:
+    proposed = change.data
+    if change.resource_file:
+        try:
+            with change.resource_file.open("rb") as handle:
+                content = handle.read()
+        except FileNotFoundError:
+            raise ApplicationError(
+                "missing_file", "所提交资源的文件已不存在，请不采纳并请提交人重新提交。"
+            ) from None
+        return resource_create(
+            actor=actor,
+            dataset=dataset,
+            name=proposed.get("name", ""),
+            format=proposed.get("format", ""),
+            upload_name=proposed.get("filename", ""),
+            data=content,
+        )
+    return resource_create(
+        actor=actor,
+        dataset=dataset,
+        name=proposed.get("name", ""),
+        format=proposed.get("format", ""),
+        url=proposed.get("url", ""),
+    )
 
 
 @transaction.atomic
@@ -355,9 +440,14 @@ def dataset_transition(*, actor: Any, dataset: Dataset, action: str, comment: st
 # ---------------------------------------------------------------- resources
 
 
+def _clean_name(name: str) -> str:
+    """The file name of an upload, without any client-side folder."""
+    return name.replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "resource"
+
+
 def _check_file(name: str, data: bytes, fmt: str) -> str:
     """Refuse a file whose content is not the declared format; the normalized format."""
-    clean = name.replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "resource"
+    clean = _clean_name(name)
     if len(data) > conf.max_resource_bytes():
         raise ApplicationError(
             "file_too_large",
@@ -403,7 +493,7 @@ def _store_file(resource: Resource, name: str, data: bytes, fmt: str) -> None:
     resource.sha256 = hashlib.sha256(data).hexdigest()
     resource.size = len(data)
     resource.url = ""
-    clean = name.replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "resource"
+    clean = _clean_name(name)
     resource.file.save(clean, ContentFile(data), save=False)
 
 

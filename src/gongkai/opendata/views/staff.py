@@ -113,13 +113,16 @@ def field_type(request: HttpRequest, pk: int, resource_pk: int) -> HttpResponse:
 @login_required
 def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = selectors.get_dataset_for_staff(request.user, pk)
+    roles = services.roles_of(request.user, dataset.org)
+    # A published dataset: a resource from staff who are not its data publisher waits for review.
+    propose = rules.PUBLISHER not in roles and dataset.status not in rules.EDITABLE
     status = 200
     if request.method == "POST":
         try:
             upload = request.FILES.get("upload")
             if upload is not None and (upload.size or 0) > conf.max_resource_bytes():
                 raise ApplicationError("file_too_large", "文件超过大小限制。")
-            services.resource_create(
+            (services.resource_propose if propose else services.resource_create)(
                 actor=request.user,
                 dataset=dataset,
                 name=request.POST.get("name", ""),
@@ -132,9 +135,10 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
             status = 403 if isinstance(exc, PermissionDenied) else 400
         else:
-            messages.success(request, "资源已添加。")
+            messages.success(
+                request, "资源已提交，待本单位数据发布人审核后发布。" if propose else "资源已添加。"
+            )
             return redirect("opendata_staff:dataset", pk=dataset.pk)
-    roles = services.roles_of(request.user, dataset.org)
     return render(
         request,
         "opendata/staff/dataset.html",
@@ -146,6 +150,7 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "column_types": rules.COLUMN_TYPES,
             "changes": selectors.dataset_changes(dataset),
             "may_publish": rules.PUBLISHER in roles,
+            "resource_needs_review": propose,
         },
         status=status,
     )
