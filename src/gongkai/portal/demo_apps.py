@@ -33,6 +33,7 @@ from gongkai.core.workdays import is_working_day
 from gongkai.core.workdays_rules import YearNotLoaded
 from gongkai.foi import services as foi
 from gongkai.foi.models import Request
+from gongkai.inspection.demo import load_inspection_demo
 from gongkai.opendata import services as opendata
 from gongkai.opendata.demo import load_opendata_demo
 from gongkai.orgs.models import Organization, User
@@ -999,6 +1000,7 @@ def load_demo_apps(*, today: date | None = None, seed: int = SEED) -> dict[str, 
         _load_report(ctx)
         ctx.counts.update(load_outreach_demo(today=ctx.today))
         ctx.counts.update(load_policy_demo(today=ctx.today))
+        ctx.counts.update(load_inspection_demo(today=ctx.today))
     counts = dict(ctx.counts)
     counts["skipped"] = len(ctx.skipped)
     return counts
