@@ -720,6 +720,33 @@ def test_r_foi_5_excessive_not_processed_only_after_asking_for_reasons(agency):
         services.request_reply(request=request, **reply)
     assert exc.value.code == "ledger_mismatch" and "说明理由" in exc.value.message
     services.reason_request(actor=agency.handler, request=request, on=date(2025, 1, 22), note="请说明理由")
+    # Asked, but no reasons received and no period given for them: nothing yet to judge unreasonable.
+    with pytest.raises(ApplicationError) as exc:
+        services.request_reply(request=request, **reply)
+    assert exc.value.code == "ledger_mismatch" and "未给出说明期限" in exc.value.message
+    services.reason_receive(actor=agency.handler, request=request, on=date(2025, 1, 27), note="个人兴趣")
     services.request_reply(request=request, **reply)
     request.refresh_from_db()
     assert request.status == "replied" and request.outcome == "not_processed.excessive"
+
+
+def test_r_foi_5_excessive_on_silence_only_after_the_period_given_for_reasons(agency):
+    request = register(agency)  # received 2025-01-20, due 2025-02-21
+    # 5 working days after 01-22: 23 (1), 24 (2), Sun 26 调休 (3), 27 (4); 01-28 … 02-04 春节; 02-05 (5).
+    services.reason_request(
+        actor=agency.handler, request=request, on=date(2025, 1, 22), note="请说明用途", period_working_days=5
+    )
+    mail = Outbox.objects.filter(ref__endswith=":reason_requested").get()
+    assert "说明期限：2025年2月5日" in mail.body
+    assert ClockEvent.objects.get(type="reason_requested").working_days == 5
+    reply = {
+        "actor": agency.handler,
+        "outcome": "not_processed.excessive",
+        "details": {"reason": "逾期未说明理由"},
+    }
+    with pytest.raises(ApplicationError) as exc:
+        services.request_reply(request=request, replied_on=date(2025, 2, 5), **reply)
+    assert (exc.value.code, exc.value.field) == ("ledger_mismatch", "replied_on")
+    assert "2025年2月5日" in exc.value.message
+    services.request_reply(request=request, replied_on=date(2025, 2, 6), **reply)
+    assert Request.objects.get(pk=request.pk).outcome == "not_processed.excessive"

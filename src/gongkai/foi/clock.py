@@ -23,14 +23,16 @@ Event types (the ledger):
     extension             延期 — once, 1–20 working days, approved by the FOI head on or before the deadline in force
     fee_notice            收费通知 — pauses when `Rules.fee_stops_clock`; payment due 20 working days after receipt
     fee_paid              缴费 — resumes
-    reason_requested      要求说明理由 — R-FOI-5 (条例 第三十五条): once, within the reply period; pauses only when
-                          `Rules.reason_stops_clock` (default no: the statute names no pause)
+    reason_requested      要求说明理由 — R-FOI-5 (条例 第三十五条): once, within the reply period, optionally with a
+                          period for the answer (`working_days`); pauses only when `Rules.reason_stops_clock`
+                          (default no: the statute names no pause)
     reason_received       收到理由说明 — the applicant's reasons arrived (resumes when paused)
     later_reply_date      确定延迟答复期限 — R-FOI-5: the reasons were judged reasonable but the request cannot be
                           answered within 第三十三条's period; once, after a received reason, approved by the FOI
                           head on or before the deadline in force; `reply_by` (a calendar date later than that
                           deadline) becomes the deadline. Reasons judged unreasonable end in the outcome
-                          `not_processed.excessive` (outcomes.py), which needs a `reason_requested` entry.
+                          `not_processed.excessive` (outcomes.py), which needs a `reason_requested` entry and then
+                          either a `reason_received` one or the period it gave having run out (services).
 """
 
 from __future__ import annotations
@@ -80,7 +82,8 @@ EVENT_LABELS = {
 # Event types only the FOI head may record or cancel (条例 第三十三条第二款, 第三十五条).
 HEAD_EVENTS = frozenset({EXTENSION, LATER_REPLY_DATE})
 # Event types that carry `working_days`.
-WITH_WORKING_DAYS = frozenset({SUPPLEMENT_REQUESTED, EXTENSION})
+# A supplement or a reasons request may give the applicant a period to answer (optional); an extension its length.
+WITH_WORKING_DAYS = frozenset({SUPPLEMENT_REQUESTED, REASON_REQUESTED, EXTENSION})
 
 THIRD_PARTY, AGENCY = "third_party", "agency"
 PARTY_LABELS = {THIRD_PARTY: "第三方", AGENCY: "其他机关"}

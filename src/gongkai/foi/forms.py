@@ -271,6 +271,8 @@ class ExtendForm(ActionForm):
 
 
 class ReasonRequestForm(ActionForm):
+    period_working_days = _int("说明期限（工作日，选填）", required=False, min_value=1, max_value=60)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.require_comment(

@@ -82,7 +82,8 @@ def applicant_mail(request: Request, topic: str, **ctx: Any) -> OutboxMessage | 
             "请说明政府信息公开申请的理由",
             f"{head}申请公开政府信息的数量、频次明显超过合理范围，请说明理由（条例第三十五条）：\n"
             f"{ctx.get('note') or '（详见告知书）'}\n"
-            "经审查理由不合理的，将告知不予处理；理由合理但无法在法定期限内答复的，将确定延迟答复的合理期限。",
+            + (f"说明期限：{cn_date(ctx['period_due'])}。" if ctx.get("period_due") else "")
+            + "经审查理由不合理的，将告知不予处理；理由合理但无法在法定期限内答复的，将确定延迟答复的合理期限。",
         ),
         "later_date": lambda: (
             "政府信息公开申请确定延迟答复期限",

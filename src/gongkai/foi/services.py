@@ -578,15 +578,18 @@ def _do_confirm(step: _Step) -> None:
     notify.applicant_mail(request, "confirmed", received_on=step.on, due_on=_due_quietly(request))
 
 
-def _do_supplement_request(step: _Step) -> None:
+def _ask_applicant(step: _Step, event_type: str) -> None:
+    """Record a request to the applicant (补正 R-FOI-3, 说明理由 R-FOI-5; `comment`: what) with the optional period
+    for the answer, and mail it with the period's last day."""
     params = _clock_params(step)
-    _append_event(step, clock.SUPPLEMENT_REQUESTED, params, note=step.comment)
-    period_due = None
-    if params.working_days:
-        period_due = _schedule_call(
-            lambda: conf.schedule().add_working_days(step.on, params.working_days or 1)
-        )
-    notify.applicant_mail(step.request, "supplement_requested", note=step.comment, period_due=period_due)
+    _append_event(step, event_type, params, note=step.comment)
+    days = params.working_days
+    period_due = _schedule_call(lambda: conf.schedule().add_working_days(step.on, days)) if days else None
+    notify.applicant_mail(step.request, event_type, note=step.comment, period_due=period_due)
+
+
+def _do_supplement_request(step: _Step) -> None:
+    _ask_applicant(step, clock.SUPPLEMENT_REQUESTED)
 
 
 def _do_supplement_receive(step: _Step) -> None:
@@ -661,8 +664,7 @@ def _do_fee_pay(step: _Step) -> None:
 
 def _do_reason_request(step: _Step) -> None:
     """R-FOI-5: ask the applicant to explain a request unreasonable in number or frequency (`comment`: what)."""
-    _append_event(step, clock.REASON_REQUESTED, _clock_params(step), note=step.comment)
-    notify.applicant_mail(step.request, "reason_requested", note=step.comment)
+    _ask_applicant(step, clock.REASON_REQUESTED)
 
 
 def _do_reason_receive(step: _Step) -> None:
@@ -739,18 +741,13 @@ def _ledger_condition(request: Request, spec: outcome_rules.Outcome, on: date) -
                 "ledger_mismatch", "“逾期不补正”只适用于已告知补正、尚未收到补正的申请。", field="outcome"
             )
         if asked.working_days:
-            period_due = _schedule_call(
-                lambda: conf.schedule().add_working_days(asked.on, asked.working_days or 1)
-            )
-            if on <= period_due:
-                raise ApplicationError(
-                    "ledger_mismatch",
-                    f"补正期限至{clock.cn_date(period_due)}，尚未届满。",
-                    field="replied_on",
-                )
+            _refuse_within_period(asked, on, "补正期限")
     if spec.ledger == outcome_rules.LEDGER_REASON_UNREASONABLE:
-        # R-FOI-5 (条例 第三十五条): 不予处理 only after asking for reasons and judging them unreasonable.
-        if not any(e.type == clock.REASON_REQUESTED for e in events):
+        # R-FOI-5 (条例 第三十五条): "行政机关认为申请理由不合理的，告知申请人不予处理" — 不予处理 only after asking
+        # for reasons, and then either on the reasons received (the reply judges them unreasonable) or, none
+        # received, once the period the request gave for them has run out (as 逾期不补正, 第三十条).
+        reason_asked = next((e for e in events if e.type == clock.REASON_REQUESTED), None)
+        if reason_asked is None:
             raise ApplicationError(
                 "ledger_mismatch",
                 "“无正当理由大量反复申请”不予处理前，须先要求申请人说明理由（条例第三十五条）。",
@@ -762,6 +759,15 @@ def _ledger_condition(request: Request, spec: outcome_rules.Outcome, on: date) -
                 "已认定申请理由合理并确定延迟答复期限，不能再以理由不合理为由不予处理。",
                 field="outcome",
             )
+        if not any(e.type == clock.REASON_RECEIVED for e in events):
+            if not reason_asked.working_days:
+                raise ApplicationError(
+                    "ledger_mismatch",
+                    "尚未收到申请人的理由说明，要求说明理由时也未给出说明期限：须收到理由说明并认定其不合理，"
+                    "方可不予处理（条例第三十五条）。",
+                    field="outcome",
+                )
+            _refuse_within_period(reason_asked, on, "说明理由的期限")
     if spec.ledger == outcome_rules.LEDGER_FEE_UNPAID:
         notices = [e for e in events if e.type == clock.FEE_NOTICE]
         paid = [e for e in events if e.type == clock.FEE_PAID]
@@ -777,6 +783,16 @@ def _ledger_condition(request: Request, spec: outcome_rules.Outcome, on: date) -
             raise ApplicationError(
                 "ledger_mismatch", f"缴费期限至{clock.cn_date(due)}，尚未届满。", field="replied_on"
             )
+
+
+def _refuse_within_period(asked: ClockEvent, on: date, what: str) -> None:
+    """An outcome that stands on the applicant's silence: refused on or before the last day of the period the
+    request gave them (`asked.working_days` working days after it)."""
+    period_due = _schedule_call(lambda: conf.schedule().add_working_days(asked.on, asked.working_days or 1))
+    if on <= period_due:
+        raise ApplicationError(
+            "ledger_mismatch", f"{what}至{clock.cn_date(period_due)}，尚未届满。", field="replied_on"
+        )
 
 
 def _clean_details(code: str, details: Mapping[str, str]) -> dict[str, str]:
@@ -1017,13 +1033,23 @@ def fee_paid(*, actor: Any, request: Request, on: date, note: str = "") -> Reque
     return request_transition(actor=actor, request=request, action="fee_pay", on=on, comment=note)
 
 
-def reason_request(*, actor: Any, request: Request, on: date, note: str) -> Request:
+def reason_request(
+    *, actor: Any, request: Request, on: date, note: str, period_working_days: int | None = None
+) -> Request:
     """R-FOI-5 (条例 第三十五条): a request clearly beyond a reasonable number or frequency — ask the applicant,
-    once and within the reply period, to explain it (`note`: what to explain). Reasons judged unreasonable end in
+    once and within the reply period, to explain it (`note`: what to explain), optionally by when
+    (`period_working_days`). Reasons judged unreasonable — or none given by the end of that period — end in
     `not_processed.excessive`; reasonable ones may bring a later reply date (`later_reply_date_set`)."""
     if not note.strip():
         raise ApplicationError("missing_comment", "请写明需要申请人说明的事项。", field="comment")
-    return request_transition(actor=actor, request=request, action="reason_request", on=on, comment=note)
+    return request_transition(
+        actor=actor,
+        request=request,
+        action="reason_request",
+        on=on,
+        comment=note,
+        params=ClockParams(working_days=period_working_days),
+    )
 
 
 def reason_receive(*, actor: Any, request: Request, on: date, note: str = "") -> Request:

@@ -240,7 +240,13 @@ def _perform(action: str, user: Any, foi_request: Request, form: ActionForm) -> 
     elif action == "fee_pay":
         services.fee_paid(actor=user, request=foi_request, on=on, note=comment)
     elif action == "reason_request":
-        services.reason_request(actor=user, request=foi_request, on=on, note=comment)
+        services.reason_request(
+            actor=user,
+            request=foi_request,
+            on=on,
+            note=comment,
+            period_working_days=d.get("period_working_days"),
+        )
     elif action == "reason_receive":
         services.reason_receive(actor=user, request=foi_request, on=on, note=comment)
     elif action == "later_date":
