@@ -169,6 +169,16 @@ def test_applicant_details_are_logged(client, agency, request_a):
     response = client.post(url)
     assert response.status_code == 302
     assert ID_OK not in html(client.get(detail(request_a.pk)))
+    # A platform admin sees the request but not the applicant's data until granted the permission.
+    admin = make_user("gkb", None, is_platform_admin=True)
+    client.force_login(admin)
+    page = html(client.get(detail(request_a.pk)))
+    assert "查看申请人信息" not in page
+    assert client.post(url).status_code == 302
+    services.applicant_access_set(actor=None, user=admin, granted=True)
+    assert "查看申请人信息" in html(client.get(detail(request_a.pk)))
+    assert ID_OK in html(client.post(url))
+    assert AuditEntry.objects.filter(action="foi.applicant_view", actor=admin).count() == 1
 
 
 def test_confirm_supplement_and_receive(client, agency):
