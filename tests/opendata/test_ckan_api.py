@@ -395,3 +395,30 @@ def test_writes_never_500(client, agency, published, action, body):
     response = call(client, action, token=token_for(agency.publisher), **body)
     assert 400 <= response.status_code < 500
     assert response.json()["success"] is False
+
+
+def test_chinese_query_is_segmented_as_in_search(client, agency):
+    """Issue 9 §3: `q` in Chinese is segmented with the search app's dictionary, so word order and joined words
+    do not matter (every word must match some field)."""
+    make_dataset(agency, tags=["公交"])
+    make_dataset(agency, "air", title="空气质量月报", description="各区逐月数据。")
+
+    def names(q):
+        body = client.get("/api/3/action/package_search", {"q": q}).json()
+        return sorted(r["name"] for r in body["result"]["results"])
+
+    assert names("公交线路") == ["bus-lines"]
+    assert names("线路公交") == ["bus-lines"]  # a substring match would miss this
+    assert names("全市公交线路站点") == ["bus-lines"]  # words spread over title and description
+    assert names("公交空气") == []
+    assert names("空气质量") == ["air"]
+
+
+def test_portal_facets_by_domain(client, agency):
+    make_dataset(agency, domain="交通运输")
+    make_dataset(agency, "air", title="空气质量月报", domain="生态环境")
+    page = client.get("/data/", {"domain": "生态环境"})
+    assert [d.name for d in page.context["page"]] == ["air"]
+    facets = {key: items for key, _, items in page.context["facets"]}
+    assert [f["value"] for f in facets["domain"]] == ["生态环境"]
+    assert "数据领域" in client.get("/data/").content.decode()

@@ -383,7 +383,7 @@ def apply_q(qs: QuerySet[Dataset], q: str) -> QuerySet[Dataset]:
             qs = apply_fq(qs, token)
         else:
             rest.append(token)
-    for term in rest:
+    for term in (word for token in rest for word in query_words(token)):
         qs = qs.filter(
             Q(title__icontains=term)
             | Q(description__icontains=term)
@@ -393,6 +393,20 @@ def apply_q(qs: QuerySet[Dataset], q: str) -> QuerySet[Dataset]:
             | Q(pk__in=Dataset.objects.filter(tags__name__icontains=term).values("pk"))
         )
     return qs
+
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def query_words(token: str) -> list[str]:
+    """The words a query token must all match: a Chinese run is segmented as the search app segments (its
+    dictionary: 线路公交 finds 公交线路), keeping words of two characters or more; other tokens stand as given."""
+    if not CJK.search(token) or len(token) <= 2:
+        return [token]
+    from gongkai.search.dictionary import segmenter
+
+    words = [w for w in segmenter().words_of(token) if len(w) >= 2 and w.strip()]
+    return words or [token]
 
 
 def parse_sort(sort: str) -> list[str]:

@@ -38,7 +38,7 @@ PREVIEW_ROWS = 50
 
 @require_GET
 def portal(request: HttpRequest) -> HttpResponse:
-    """Search with facets: 机构, 主题, 标签, 格式, 开放类型."""
+    """Search with facets: 机构, 主题, 领域, 标签, 格式, 开放类型."""
     qs = selectors.datasets_public()
     q = request.GET.get("q", "").strip()[:100]
     qs = ckan.apply_q(qs, " ".join(t for t in q.split() if ":" not in t))
@@ -46,6 +46,7 @@ def portal(request: HttpRequest) -> HttpResponse:
     for key, lookup in (
         ("org", "org__code"),
         ("subject", "subject"),
+        ("domain", "domain"),
         ("tag", "tags__name"),
         ("format", "resources__format"),
         ("open_type", "open_type"),
@@ -74,6 +75,7 @@ def portal(request: HttpRequest) -> HttpResponse:
     facets = [
         ("org", "发布机构", facet("org__code", "org__name")),
         ("subject", "主题分类", facet("subject")),
+        ("domain", "数据领域", facet("domain")),
         ("tag", "标签", facet("tags__name")),
         ("format", "格式", facet("resources__format")),
         (
