@@ -211,6 +211,32 @@ def test_confirm_supplement_and_receive(client, agency):
     ]
 
 
+def test_r_foi_5_reasons_request_with_a_period_from_the_staff_page(client, agency, request_a):
+    client.force_login(agency.handler)
+    page = html(client.get(detail(request_a.pk)))
+    assert "说明期限（工作日，选填）" in page
+    r = client.post(
+        act(request_a.pk, "reason_request"),
+        {
+            "reason_request-on": "2025-01-22",
+            "reason_request-comment": "请说明用途",
+            "reason_request-period_working_days": "0",
+        },
+    )
+    assert r.status_code == 400 and not ClockEvent.objects.filter(request=request_a).exists()
+    r = client.post(
+        act(request_a.pk, "reason_request"),
+        {
+            "reason_request-on": "2025-01-22",
+            "reason_request-comment": "请说明用途",
+            "reason_request-period_working_days": "5",
+        },
+    )
+    assert r.status_code == 302
+    event = ClockEvent.objects.get(request=request_a)
+    assert (event.type, event.working_days) == ("reason_requested", 5)
+
+
 def test_action_not_offered_is_refused(client, agency, request_a):
     client.force_login(agency.handler)
     r = client.post(act(request_a.pk, "extend"), {"extend-on": "2025-02-03", "extend-working_days": "5"})
