@@ -10,6 +10,7 @@ from django import forms
 from gongkai.core.errors import ApplicationError
 from gongkai.orgs.models import Organization
 from gongkai.participation import conf, consultation_rules, services, workflow
+from gongkai.participation.models import Mailbox
 from gongkai.participation.services import (
     ActionParams,
     CommentData,
@@ -79,6 +80,25 @@ class WriteForm(forms.Form):
     )
     attachment = attachment_field()
 
+    def __init__(self, *args: Any, mailboxes: list[Mailbox] | None = None, **kwargs: Any) -> None:
+        """`mailboxes`: the agency's open leaders' mailboxes; when there are any, the writer chooses 部门信箱 or one."""
+        super().__init__(*args, **kwargs)
+        self.mailboxes = {str(m.pk): m for m in mailboxes or []}
+        # A mailbox closed since the page was loaded is refused, never silently changed into the 部门信箱.
+        if self.mailboxes or (self.is_bound and self.data.get("mailbox")):
+            self.fields = {
+                "mailbox": forms.ChoiceField(
+                    label="写信给",
+                    choices=[("", "部门信箱"), *((k, m.label) for k, m in self.mailboxes.items())],
+                    required=False,
+                    error_messages={"invalid_choice": "该领导信箱不存在或已关闭，请重新选择。"},
+                ),
+                **self.fields,
+            }
+
+    def mailbox(self) -> Mailbox | None:
+        return self.mailboxes.get(self.cleaned_data.get("mailbox") or "")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         problems = services.text_problems(
@@ -102,6 +122,25 @@ class WriteForm(forms.Form):
             email=d.get("email", ""),
             public_consent=bool(d.get("public_consent")),
         )
+
+
+class MailboxForm(forms.Form):
+    """An org admin opening a leader's mailbox (领导信箱) of the agency."""
+
+    org = forms.ModelChoiceField(
+        label="机关", queryset=Organization.objects.none(), error_messages=_msgs("机关")
+    )
+    title = forms.CharField(
+        label="职务", max_length=50, error_messages=_msgs("职务"), help_text="如：市长、局长"
+    )
+    name = forms.CharField(label="姓名", max_length=50, error_messages=_msgs("姓名"))
+    position = forms.IntegerField(
+        label="排序", min_value=0, max_value=999, initial=0, required=False, error_messages=_msgs("排序")
+    )
+
+    def __init__(self, *args: Any, orgs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs  # type: ignore[attr-defined]
 
 
 class RegisterForm(forms.Form):

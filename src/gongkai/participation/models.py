@@ -31,6 +31,34 @@ class CategoryLimit(models.Model):
         return f"{self.category}: {self.working_days}"
 
 
+class Mailbox(models.Model):
+    """A leader's mailbox (领导信箱, issue 8 item 2) of an agency: a message written to it is the agency's message on
+    the channel 领导信箱, marked with the mailbox; the agency's message handlers answer it in the same loop."""
+
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="机关"
+    )
+    title = models.CharField("职务", max_length=50)
+    name = models.CharField("姓名", max_length=50)
+    position = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("开放", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "领导信箱"
+        ordering = ["org", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "title", "name"], name="participation_mailbox_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.title}{self.name}信箱"
+
+
 class Message(models.Model):
     tracking_no = models.CharField("编号", max_length=40, unique=True)
     query_code_hash = models.CharField(max_length=200, blank=True)
@@ -71,6 +99,9 @@ class Message(models.Model):
     writer_address = models.CharField("地址", max_length=200, blank=True)
     # Open311: the service the request was posted to, where the issue is (not the writer's address), a picture link
     # and the service's attribute values.
+    mailbox = models.ForeignKey(
+        Mailbox, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="领导信箱"
+    )
     service = models.ForeignKey(
         "participation.Open311Service",
         null=True,

@@ -31,6 +31,7 @@ from gongkai.participation.models import (
     Comment,
     Consultation,
     ConsultationQuestion,
+    Mailbox,
     Message,
     MessageEvent,
     MessageQueryFailure,
@@ -610,3 +611,33 @@ def attachment_of(attachment_id: int, **owner: Any) -> Attachment:
     if row is None:
         raise Http404
     return row
+
+
+def open_mailboxes(org: Organization) -> list[Mailbox]:
+    """The agency's leaders' mailboxes that take messages, in their order (the write page's choice)."""
+    return list(Mailbox.objects.filter(org=org, is_active=True).order_by("position", "id"))
+
+
+def mailbox_orgs_for_admin(user: Any) -> QuerySet[Organization]:
+    """The agencies whose leaders' mailboxes the user may open and close: its org-admin agencies (every active agency
+    for a platform admin) — the same check as services.mailbox_set."""
+    if is_platform_admin(user):
+        return Organization.objects.filter(is_active=True).order_by("sort_order", "code")
+    return orgs_with_role(user, Role.ORG_ADMIN).order_by("sort_order", "code")
+
+
+def mailboxes_for_admin(user: Any) -> QuerySet[Mailbox]:
+    """Every mailbox of the agencies the user administers (the one road to a mailbox in the back office)."""
+    qs = Mailbox.objects.select_related("org").order_by("org__sort_order", "org__code", "position", "id")
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(org__in=orgs_with_role(user, Role.ORG_ADMIN))
+
+
+def public_mailboxes() -> list[Mailbox]:
+    """Every open leader's mailbox of an active agency, for the 我要写信 page (one query)."""
+    return list(
+        Mailbox.objects.filter(is_active=True, org__is_active=True)
+        .select_related("org")
+        .order_by("org__sort_order", "org__code", "position", "id")
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -39,6 +39,7 @@ from gongkai.participation.models import (
     Comment,
     Consultation,
     ConsultationQuestion,
+    Mailbox,
     Message,
     MessageEvent,
     Open311Key,
@@ -222,10 +223,20 @@ def message_create_record(
 
 @transaction.atomic
 def message_submit(
-    *, org: Organization, data: MessageData, address: str, uploads: tuple[Upload, ...] = ()
+    *,
+    org: Organization,
+    data: MessageData,
+    address: str,
+    uploads: tuple[Upload, ...] = (),
+    mailbox: Mailbox | None = None,
 ) -> NewMessage:
-    """A message written on the public page, with optional attachments. Throttled per client address (shared
-    cache); the same text to the same agency within a minute is refused as a duplicate."""
+    """A message written on the public page, with optional attachments: to the agency's 部门信箱, or to one of its
+    open leaders' mailboxes (channel 领导信箱, the message marked with the mailbox). Throttled per client address
+    (shared cache); the same text to the same agency within a minute is refused as a duplicate."""
+    if mailbox is not None:
+        if mailbox.org_id != org.pk or not mailbox.is_active:
+            raise ApplicationError("bad_mailbox", "该领导信箱不存在或已关闭，请重新选择。", field="mailbox")
+        data = replace(data, channel=LEADER_CHANNEL)
     if data.category not in workflow.CATEGORIES:
         raise ApplicationError("bad_category", "请选择留言类别。", field="category")
     _check_text(data.subject, data.body)
@@ -239,9 +250,52 @@ def message_submit(
     limit, window = conf.submit_limit()
     if over_limit(f"message-submit:{address}", limit=limit, window_seconds=window):
         raise ApplicationError("too_many", "提交过于频繁，请稍后再试。您填写的内容已保留。")
-    created = _message_new(org=org, data=data, received_on=_today(), action="message.submit")
+    created = _message_new(
+        org=org,
+        data=data,
+        received_on=_today(),
+        action="message.submit",
+        extra={"mailbox": mailbox} if mailbox is not None else None,
+    )
     _attachments_store(checked, uploads, message=created.message)
     return created
+
+
+# ---------------------------------------------------------------- leaders' mailboxes (领导信箱)
+
+LEADER_CHANNEL = "领导信箱"
+
+
+def _may_manage_mailboxes(actor: Any, org: Organization) -> bool:
+    return is_platform_admin(actor) or Role.ORG_ADMIN.value in user_roles(actor, org)
+
+
+@transaction.atomic
+def mailbox_set(
+    *, actor: Any, org: Organization, title: str, name: str, position: int = 0, is_active: bool = True
+) -> Mailbox:
+    """Open (or change the order of, or close) a leader's mailbox of an agency — its org admins or a platform admin.
+    A closed mailbox keeps its messages and takes no new ones."""
+    if not _may_manage_mailboxes(actor, org):
+        raise PermissionDenied()
+    title, name = title.strip(), name.strip()
+    if not title:
+        raise ApplicationError("missing_field", "请填写职务。", field="title")
+    if not name:
+        raise ApplicationError("missing_field", "请填写姓名。", field="name")
+    if len(title) > 50 or len(name) > 50:
+        raise ApplicationError("too_long", "职务和姓名各不超过 50 个字。", field="title")
+    mailbox, created = Mailbox.objects.update_or_create(
+        org=org, title=title, name=name, defaults={"position": max(0, position), "is_active": is_active}
+    )
+    audit_log(
+        actor=actor,
+        action="message.mailbox_set",
+        obj=mailbox,
+        org_code=org.code,
+        data={"title": title, "name": name, "active": is_active, "created": created},
+    )
+    return mailbox
 
 
 def _check_text(subject: str, body: str) -> None:

@@ -61,7 +61,9 @@ def message_detail(request: HttpRequest, tracking_no: str) -> HttpResponse:
 @require_GET
 def write_choose(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "participation/public/write_choose.html", {"orgs": selectors.orgs_accepting_messages()}
+        request,
+        "participation/public/write_choose.html",
+        {"orgs": selectors.orgs_accepting_messages(), "mailboxes": selectors.public_mailboxes()},
     )
 
 
@@ -71,14 +73,24 @@ def write(request: HttpRequest, org_code: str) -> HttpResponse:
     org = selectors.orgs_accepting_messages().filter(code=org_code).first()
     if org is None:
         raise Http404
-    form = WriteForm(request.POST or None, request.FILES or None)
+    mailboxes = selectors.open_mailboxes(org)
+    form = WriteForm(
+        request.POST or None,
+        request.FILES or None,
+        mailboxes=mailboxes,
+        initial={"mailbox": request.GET.get("to", "")},
+    )
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
                 created = services.message_submit(
-                    org=org, data=form.message_data(), address=_address(request), uploads=uploads_of(form)
+                    org=org,
+                    data=form.message_data(),
+                    address=_address(request),
+                    uploads=uploads_of(form),
+                    mailbox=form.mailbox(),
                 )
             except ApplicationError as exc:
                 apply_error(form, exc)

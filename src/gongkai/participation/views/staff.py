@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongkai.core.errors import ApplicationError
 from gongkai.participation import selectors, services, workflow
-from gongkai.participation.forms import ActionForm, RegisterForm, apply_error
+from gongkai.participation.forms import ActionForm, MailboxForm, RegisterForm, apply_error
 from gongkai.participation.models import Message
 
 
@@ -138,6 +138,57 @@ def register(request: HttpRequest) -> HttpResponse:
                     {"message": created.message, "query_code": created.query_code},
                 )
     return render(request, "participation/staff/register.html", {"form": form}, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def mailboxes(request: HttpRequest) -> HttpResponse:
+    """The leaders' mailboxes (领导信箱) of the agencies the user administers: open one, close or reopen it."""
+    orgs = selectors.mailbox_orgs_for_admin(request.user)
+    if not orgs.exists():
+        raise Http404
+    form = MailboxForm(request.POST or None, orgs=orgs, initial={"org": orgs.first()})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.mailbox_set(
+                    actor=request.user,
+                    org=d["org"],
+                    title=d["title"],
+                    name=d["name"],
+                    position=d["position"] or 0,
+                )
+            except ApplicationError as exc:
+                apply_error(form, exc)
+            else:
+                return redirect("participation_staff:mailboxes")
+    return render(
+        request,
+        "participation/staff/mailboxes.html",
+        {"form": form, "rows": selectors.mailboxes_for_admin(request.user)},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def mailbox_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    mailbox = selectors.mailboxes_for_admin(request.user).filter(pk=pk).first()
+    if mailbox is None:
+        raise Http404
+    services.mailbox_set(
+        actor=request.user,
+        org=mailbox.org,
+        title=mailbox.title,
+        name=mailbox.name,
+        position=mailbox.position,
+        is_active=not mailbox.is_active,
+    )
+    return redirect("participation_staff:mailboxes")
 
 
 @login_required
