@@ -30,7 +30,7 @@ def test_demo_writes_each_workflow_and_only_once(client, demo_city):
         "od_applications": 2,
         "od_usage_rows": counts["od_usage_rows"],
         "od_pending_parse": 1,
-        "od_changes": 1,
+        "od_changes": 2,
     }
     assert counts["od_usage_rows"] > 60 and UsageDay.objects.count() == counts["od_usage_rows"]
     dataset = Dataset.objects.get(name=CONDITIONAL_NAME)
@@ -38,8 +38,10 @@ def test_demo_writes_each_workflow_and_only_once(client, demo_city):
     assert sorted(AccessApplication.objects.values_list("status", flat=True)) == ["approved", "pending"]
     assert AuditEntry.objects.filter(action="access.download").count() == 1
     assert DatastoreTable.objects.filter(status="pending").count() == 1
-    change = DatasetChange.objects.get()
+    change = DatasetChange.objects.get(kind="metadata")
     assert change.status == "pending" and "PM2.5" in change.data["tags"]
+    proposal = DatasetChange.objects.get(kind="resource")
+    assert proposal.status == "pending" and proposal.data["format"] == "CSV" and proposal.resource_file
     # The documented code opens the signed links on the dataset page.
     assert selectors.application_by_code(dataset, DEMO_ACCESS_CODE).status == "approved"
     client.post(f"/dataset/{CONDITIONAL_NAME}/access/", {"code": DEMO_ACCESS_CODE})

@@ -166,7 +166,8 @@ def _pending_parse(today: date, rng: random.Random, counts: Counter[str]) -> Non
 
 
 def _change(today: date, rng: random.Random, counts: Counter[str]) -> None:
-    """A drafter of the 市政府办公室 (staff, not data publisher) proposes a change to a published dataset."""
+    """A drafter of the 市政府办公室 (staff, not data publisher) proposes a metadata change and a new resource for
+    a published dataset."""
     dataset = Dataset.objects.get(name="shifan-air-quality-monthly")
     services.dataset_change_propose(
         actor=_user("szf", "drafter"),
@@ -176,6 +177,17 @@ def _change(today: date, rng: random.Random, counts: Counter[str]) -> None:
             "每月 10 日前更新上月数据。",
             tags=["环境", "空气质量", "PM2.5"],
         ),
+    )
+    counts["od_changes"] += 1
+    rows: list[list[object]] = [
+        [f"{today.year - 1}-{m:02d}", "示范市", rng.randrange(25, 60)] for m in range(1, 13)
+    ]
+    services.resource_propose(
+        actor=_user("szf", "drafter"),
+        dataset=dataset,
+        name="全市空气质量月度汇总",
+        upload_name="air-city.csv",
+        data=_csv(["月份", "区域", "PM2.5平均浓度"], rows),
     )
     counts["od_changes"] += 1
 
