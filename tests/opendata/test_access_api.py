@@ -13,6 +13,7 @@ from gongkai.core.errors import ApplicationError
 from gongkai.core.models import AuditEntry
 from gongkai.opendata import services
 from gongkai.opendata.models import AccessApplication, Resource
+from tests.factories import PASSWORD
 from tests.opendata.conftest import CSV_TEXT, make_dataset
 from tests.opendata.test_access import APPLICANT
 
@@ -107,6 +108,9 @@ def test_revoked_or_lapsed_approval_kills_the_key(client, agency, conditional):
     assert client.get(ACTION + "datastore_search", {"resource_id": resource.pk}, **auth).status_code == 403
     AccessApplication.objects.filter(pk=application.pk).update(valid_until=timezone.localdate())
     assert client.get(ACTION + "datastore_search", {"resource_id": resource.pk}, **auth).status_code == 200
+    staff = client.__class__()
+    staff.login(username=agency.publisher.username, password=PASSWORD)
+    assert f"已生成 API 密钥 <code>{key[:12]}…" in staff.get("/staff/opendata/applications/").content.decode()
     services.access_revoke(actor=agency.publisher, application=application, reason="超出申请用途使用")
     assert AccessApplication.objects.get().api_key_hash is None
     assert client.get(ACTION + "datastore_search", {"resource_id": resource.pk}, **auth).status_code == 403
