@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
 from docx import Document
@@ -21,6 +22,7 @@ from gongkai.search.params import parse_params
 from gongkai.search.selectors import search
 from tests.factories import draft, make_agency
 from tests.inspection.test_attachment_text import pdf_bytes
+from tests.publishing.test_staff_views import item_post, url
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +141,14 @@ def test_attachments_stored_without_text_are_pending_and_filled(agency):
     assert link.text_status == Attachment.TextStatus.NONE
     assert gone.text_status == Attachment.TextStatus.UNREADABLE and "文件缺失" in gone.text_reason
     assert titles(WORD) == ["关于导入信息的通知"]
+
+
+def test_upload_through_the_staff_editor_fills_the_text(client, agency, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(agency.drafter)
+    upload = SimpleUploadedFile("附件.docx", docx_bytes(f"{WORD}：见下表。"))
+    client.post(url("item_new"), {**item_post(agency.org), "attachment": upload}, follow=True)
+    att = Attachment.objects.get()
+    assert att.text_status == Attachment.TextStatus.OK and WORD in att.text
+    publish_item(agency, att.item)
+    assert titles(WORD) == [att.item.title]
