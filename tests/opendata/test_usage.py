@@ -123,3 +123,17 @@ def test_public_usage_page_shows_published_datasets_only(client, agency):
     assert [c.value for c in book["按数据集"][2]][:7] == ["bus-lines", "公交线路", "数据局", 1, 3, 3, 4]
     assert book["按数据集"].max_row == 2
     assert client.get("/data/usage/", {"end": "x"}).status_code == 400
+
+
+def test_public_usage_workbook_never_holds_a_formula(client, agency):
+    """A resource named like a formula (the default name is the uploaded file's) is text in the public workbook."""
+    _, resource = _dataset_with_table(agency)
+    Resource.objects.filter(pk=resource.pk).update(
+        name='=HYPERLINK("http://evil.example","点我")', format="@CSV"
+    )
+    _use(client, resource)
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/data/usage.xlsx").content))
+    row = book["按资源"][2]
+    assert row[1].value == '\'=HYPERLINK("http://evil.example","点我")' and row[1].data_type != "f"
+    assert row[2].value == "'@CSV"
+    assert all(c.data_type != "f" for ws in book.worksheets for r in ws.iter_rows() for c in r)

@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from gongkai.core.textsafety import safe_cell
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COUNTS = ("浏览次数", "下载次数", "API 调用次数")
 KEYS = ("views", "downloads", "api")
@@ -24,7 +26,8 @@ def _sheet(
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        # Titles and file names are typed by agency staff (or come from an uploaded file's name): never formulas.
+        ws.append([safe_cell(v) for v in row])
     ws.freeze_panes = "A2"
     for index in range(1, len(header) + 1):
         ws.column_dimensions[get_column_letter(index)].width = 14 if index == 1 else 24
