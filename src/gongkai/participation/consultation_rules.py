@@ -138,25 +138,34 @@ def chinese_number(text: str) -> int | None:
     return total + (digit or 0) or None
 
 
-def _numeral(n: int) -> str:
+def _numeral(n: int, *, inner: bool = False) -> str:
+    """1 → 一, 15 → 十五 (一十五 inside a larger number), 105 → 一百零五, 1010 → 一千零一十; 0 < n < 10000."""
     digits = "零一二三四五六七八九"
     if n < 10:
         return digits[n]
     if n < 20:
-        return "十" + (digits[n % 10] if n % 10 else "")
+        return ("一十" if inner else "十") + (digits[n % 10] if n % 10 else "")
     if n < 100:
         return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    rest = n % 100
-    tail = (
-        ""
-        if rest == 0
-        else ("零" + digits[rest] if rest < 10 else ("一" + _numeral(rest) if rest < 20 else _numeral(rest)))
-    )
-    return digits[n // 100] + "百" + tail
+    unit, head, rest = ("百", n // 100, n % 100) if n < 1000 else ("千", n // 1000, n % 1000)
+    if rest == 0:
+        tail = ""
+    elif rest < (10 if unit == "百" else 100):
+        tail = "零" + _numeral(rest, inner=True)
+    else:
+        tail = _numeral(rest, inner=True)
+    return digits[head] + unit + tail
+
+
+# Articles past this number are not articles of a real draft (no regulation has ten thousand): they stay plain text,
+# and a label beyond it is written in Arabic digits, never indexing past the numerals above.
+MAX_ARTICLE = 9999
 
 
 def article_label(number: int | None) -> str:
-    return "草案整体" if number is None else f"第{_numeral(number)}条"
+    if number is None:
+        return "草案整体"
+    return f"第{_numeral(number)}条" if 0 < number <= MAX_ARTICLE else f"第{number}条"
 
 
 @dataclass(frozen=True)
@@ -172,7 +181,7 @@ def parse_articles(draft_text: str) -> list[Article]:
     found: list[tuple[int, int]] = []
     for match in _ARTICLE.finditer(draft_text):
         number = chinese_number(match.group(1))
-        if number is not None and (not found or number > found[-1][0]):
+        if number is not None and number <= MAX_ARTICLE and (not found or number > found[-1][0]):
             found.append((number, match.start()))
     articles = []
     for i, (number, start) in enumerate(found):
