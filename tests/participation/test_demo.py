@@ -11,11 +11,11 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from gongkai.core.models import AuditEntry
-from gongkai.orgs.models import Organization
+from gongkai.orgs.models import Organization, Role
 from gongkai.participation import demo
 from gongkai.participation.models import Comment, Message, Open311Service
 from gongkai.publishing.demo import ORG_BY_KEY
-from tests.factories import make_agency
+from tests.factories import make_agency, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +24,10 @@ pytestmark = pytest.mark.django_db
 def demo_orgs():
     """The two agencies the demo writes for, under the demo city's codes and user names."""
     cache.clear()
-    for key in ("jyj", "jtj"):
+    for key in ("jyj", "jtj", "szf"):
         agency = make_agency(key)
         Organization.objects.filter(pk=agency.org.pk).update(code=ORG_BY_KEY[key].code)
+        make_user(f"{key}_org_admin", agency.org, Role.ORG_ADMIN)
     yield
     cache.clear()
 
@@ -71,3 +72,12 @@ def test_open311_service_list_and_posted_request(client):
 def test_open311_demo_for_an_earlier_day_posts_nothing():
     counts = demo.load_open311_demo(today=timezone.localdate() - timedelta(days=30))
     assert counts == {"open311_services": 3} and not Message.objects.exists()
+
+
+def test_leaders_mailboxes_offered_on_the_write_pages(client):
+    assert demo.load_mailbox_demo() == 3
+    page = client.get("/messages/write/").content.decode()
+    assert "市长高建国信箱" in page and "局长周文华信箱" in page
+    szf = Organization.objects.get(code=ORG_BY_KEY["szf"].code)
+    page = client.get(f"/messages/write/{szf.code}/").content.decode()
+    assert "写信给" in page and "常务副市长林晓东信箱" in page and "局长周文华信箱" not in page

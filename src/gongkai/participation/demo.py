@@ -1,6 +1,6 @@
 """Demo data of the participation app for the demo city (called by `gongkai.portal.demo_apps.load_demo_apps`): an
 open consultation with a structured question and comments (one on an article) moderated by the agency's publisher —
-most published, one withheld with its reason — and an Open311 service list with a client key; when the demo is
+most published, one withheld with its reason — leaders' mailboxes (领导信箱), and an Open311 service list with a client key; when the demo is
 loaded for today, one request posted through Open311 the way a client application would.
 
 Every write goes through the services; the comments' addresses are from the documentation range (192.0.2.0/24)."""
@@ -157,3 +157,20 @@ def load_open311_demo(*, today: date) -> Counter[str]:
             raise ApplicationError(exc.key, exc.description) from exc
         counts["messages"] += 1
     return counts
+
+
+# (agency key, 职务, 姓名) — fictional leaders of the demo city
+MAILBOXES = (("szf", "市长", "高建国"), ("szf", "常务副市长", "林晓东"), ("jyj", "局长", "周文华"))
+
+
+def load_mailbox_demo() -> int:
+    """Leaders' mailboxes (领导信箱) opened by each agency's org admin; the write pages then offer them."""
+    for position, (key, title, name) in enumerate(MAILBOXES, start=1):
+        services.mailbox_set(
+            actor=User.objects.get(username=f"{key}_org_admin"),
+            org=_org(key),
+            title=title,
+            name=name,
+            position=position,
+        )
+    return len(MAILBOXES)

@@ -39,7 +39,7 @@ from gongkai.opendata.demo import load_opendata_demo
 from gongkai.orgs.models import Organization, User
 from gongkai.outreach.demo import load_outreach_demo
 from gongkai.participation import services as participation
-from gongkai.participation.demo import load_consultation_demo, load_open311_demo
+from gongkai.participation.demo import load_consultation_demo, load_mailbox_demo, load_open311_demo
 from gongkai.participation.models import Message
 from gongkai.policy.demo import load_policy_demo
 from gongkai.publishing import services as publishing
@@ -749,6 +749,7 @@ def _load_consultation(ctx: _Ctx) -> None:
 
     ctx.attempt("consultation", run)
     ctx.attempt("open311", lambda: ctx.counts.update(load_open311_demo(today=ctx.today)))
+    ctx.attempt("mailboxes", load_mailbox_demo)
 
 
 # ---------------------------------------------------------------- open data
