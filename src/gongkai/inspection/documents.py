@@ -10,6 +10,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from gongkai.core.textsafety import safe_cell
+
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _FONT = "仿宋"
 
@@ -118,27 +120,32 @@ def ledger_xlsx(plan: Any, units: list[Any]) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "工作要点台账"
-    ws.append([plan.title])
+    ws.append([safe_cell(plan.title)])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(list(LEDGER_HEADERS))
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for u in units:
         t = u.task
+        # Every cell through safe_cell: no control character (openpyxl refuses them) and no formula (CSV/formula
+        # injection — a task title or evidence note "=HYPERLINK(…)" stays text).
         ws.append(
             [
-                t.number,
-                t.category,
-                t.title,
-                u.org.name,
-                "牵头" if u.lead else "配合",
-                t.deadline if t.deadline else (t.deadline_text or "长期"),
-                u.get_status_display(),
-                u.progress,
-                _evidence_text(u),
-                "是" if getattr(u, "overdue", False) else "否",
-                u.get_review_display() if u.review else "",
-                u.review_note,
+                safe_cell(value)
+                for value in (
+                    t.number,
+                    t.category,
+                    t.title,
+                    u.org.name,
+                    "牵头" if u.lead else "配合",
+                    t.deadline if t.deadline else (t.deadline_text or "长期"),
+                    u.get_status_display(),
+                    u.progress,
+                    _evidence_text(u),
+                    "是" if getattr(u, "overdue", False) else "否",
+                    u.get_review_display() if u.review else "",
+                    u.review_note,
+                )
             ]
         )
     for col, width in zip("ABCDEFGHIJKL", (6, 16, 50, 18, 8, 12, 8, 40, 40, 8, 10, 30), strict=True):

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from gongkai.core.textsafety import control_character_problem
+
 HEADERS: dict[str, tuple[str, ...]] = {
     "number": ("序号", "编号"),
     "category": ("类别", "分类", "工作类别", "重点领域", "栏目"),
@@ -135,6 +137,13 @@ def read_rows(rows: Sequence[Sequence[object]], year: int) -> tuple[list[TaskRow
         row = rows[index]
         line = index + 1
         if not any(_text(c) for c in row):
+            continue
+        # A control character would break every later export of the task (XLSX cannot hold it): the row is refused.
+        problem = next(
+            (p for c in row if isinstance(c, str) and (p := control_character_problem(c, "单元格"))), ""
+        )
+        if problem:
+            errors.append(f"第 {line} 行：{problem.removesuffix('。')}")
             continue
         title = _text(cell(row, "title"))
         lead = units(_text(cell(row, "lead")))

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from gongkai.core.audit import audit_log
 from gongkai.core.errors import ApplicationError, PermissionDenied
+from gongkai.core.textsafety import control_character_problem
 from gongkai.inspection import assessment as calc
 from gongkai.inspection import ledger, linkcheck, rules, selectors
 from gongkai.inspection.models import (
@@ -839,6 +840,7 @@ def plan_create(*, actor: Any, year: int, title: str) -> WorkPlan:
     title = (title or "").strip()
     if not title:
         raise ApplicationError("missing_field", "请填写名称。", field="title")
+    _refuse_control(title, "名称", "title")
     if not 2000 <= year <= 2999:
         raise ApplicationError("bad_year", "年度无效。", field="year")
     plan = WorkPlan.objects.create(year=year, title=title[:200])
@@ -919,6 +921,13 @@ def plan_import(*, actor: Any, plan: WorkPlan, data: bytes) -> tuple[int, list[s
     return stored, errors
 
 
+def _refuse_control(text: str, label: str, field: str) -> None:
+    """A control character would break the ledger export (XLSX) and PostgreSQL (NUL): refused at input."""
+    problem = control_character_problem(text, label)
+    if problem:
+        raise ApplicationError("bad_character", problem, field=field)
+
+
 def _check_unit_staff(actor: Any, unit: TaskUnit) -> None:
     if not user_roles(actor, unit.org):
         raise PermissionDenied("只有责任单位的工作人员可以报送进展。")
@@ -931,6 +940,7 @@ def task_progress(*, actor: Any, unit: TaskUnit, status: str, progress: str) -> 
     if status not in TaskUnit.Status.values:
         raise ApplicationError("bad_status", "进展状态无效。", field="status")
     progress = (progress or "").strip()
+    _refuse_control(progress, "完成情况", "progress")
     if status == TaskUnit.Status.DONE and not progress:
         raise ApplicationError("missing_field", "标记为已完成时请填写完成情况。", field="progress")
     before = unit.status
@@ -955,6 +965,12 @@ def evidence_add(
     """佐证材料: a published item of the unit's agency (by its 索引号 or number), a web link, or a note."""
     _check_unit_staff(actor, unit)
     item_ref, url, note = (item_ref or "").strip(), (url or "").strip(), (note or "").strip()
+    for text, label, name in (
+        (item_ref, "已公开信息", "item_ref"),
+        (url, "链接", "url"),
+        (note, "说明", "note"),
+    ):
+        _refuse_control(text, label, name)
     item = None
     if item_ref:
         found = items_public().filter(org=unit.org)
@@ -994,6 +1010,7 @@ def task_review(*, actor: Any, unit: TaskUnit, review: str, note: str = "") -> T
         raise ApplicationError("bad_review", "请选择复核结论。", field="review")
     if review != TaskUnit.Review.PASSED and not (note or "").strip():
         raise ApplicationError("missing_field", "未完全落实的，请填写复核意见。", field="note")
+    _refuse_control(note or "", "复核意见", "note")
     before = unit.review
     unit.review, unit.review_note, unit.reviewed_at = review, (note or "").strip()[:500], timezone.now()
     unit.save(update_fields=["review", "review_note", "reviewed_at"])
