@@ -27,6 +27,8 @@ def test_demo_writes_each_workflow_and_only_once(client, demo_city):
     counts = load_opendata_demo()
     assert counts == {
         "od_conditional": 1,
+        "datasets": 1,
+        "resources": 1,
         "od_applications": 2,
         "od_usage_rows": counts["od_usage_rows"],
         "od_pending_parse": 1,

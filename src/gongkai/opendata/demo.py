@@ -87,7 +87,7 @@ def _conditional(today: date, rng: random.Random, counts: Counter[str]) -> None:
         upload_name="credit.csv",
         data=_csv(["企业名称", "统一社会信用代码", "评价等级", "评价年度"], rows),
     )
-    counts["od_conditional"] += 1
+    counts.update({"od_conditional": 1, "datasets": 1, "resources": 1})
     approved, _ = services.access_apply(
         dataset=dataset,
         applicant_name="周明哲",
