@@ -268,6 +268,9 @@ def test_get_requests_filters_and_errors(setup, client):
     ):
         r = client.get(f"{BASE}/requests.json", params)
         assert r.status_code == 400 and errors_of(r)[0]["description"].startswith(key)
+    # The earliest date there is: no default window before it, no server error (review P5).
+    r = client.get(f"{BASE}/requests.json", {"end_date": "0001-01-01"})
+    assert r.status_code == 200 and r.json() == []
     r = client.get(f"{BASE}/requests.json", {"service_code": "nope"})
     assert r.status_code == 404
     for url in (f"{BASE}/requests/LY-1999-000001.json", f"{BASE}/requests.yaml", f"{BASE}/services.csv"):
@@ -281,6 +284,18 @@ def test_personal_data_never_in_any_response(setup, client):
     private = post(client, raw, description="另一处破损，请勿公开。", public=None)
     assert private.status_code == 201
     make_message(agency.org, category="咨询", received_on=date.today(), public=False)
+    # A consented message whose own text, reply and location hold personal numbers: masked as on the public page.
+    told, _ = make_message(
+        agency.org,
+        category="求助",
+        received_on=date.today(),
+        body=f"我的电话{WRITER['phone']}，身份证号{WRITER['id_number']}，请尽快回电。",
+    )
+    Message.objects.filter(pk=told.pk).update(
+        reply_text=f"已电话联系{WRITER['phone']}。",
+        replied_on=date.today(),
+        location=f"联系{WRITER['phone']}",
+    )
     for m in Message.objects.all():
         m.writer_id_number, m.writer_address = WRITER["id_number"], WRITER["address"]
         m.save()
@@ -296,6 +311,9 @@ def test_personal_data_never_in_any_response(setup, client):
     pid = private.json()[0]["service_request_id"]
     rec = client.get(f"{BASE}/requests/{pid}.json").json()[0]
     assert rec["description"] == "" and rec["lat"] is None and rec["status"] == "open"
+    rec = client.get(f"{BASE}/requests/{told.tracking_no}.json").json()[0]
+    assert rec["description"].startswith("我的电话139") and "请尽快回电" in rec["description"]
+    assert rec["status_notes"].startswith("已电话联系") and rec["address"].startswith("联系")
 
 
 def test_defaults_command_and_service_codes(agency, client):

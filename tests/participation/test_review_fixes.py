@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+from datetime import date, timedelta
+from io import BytesIO
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from docx import Document
+from openpyxl import load_workbook
 
+from gongkai.core.errors import ApplicationError
 from gongkai.participation import consultation_rules as rules
-from gongkai.participation import services
-from gongkai.participation.models import Comment, Consultation
+from gongkai.participation import selectors, services
+from gongkai.participation.documents import figures_xlsx
+from gongkai.participation.models import Comment, Consultation, Message
 from gongkai.participation.services import CommentData, ConsultationData
+from tests.participation.factories import make_message
 
 BIG_DRAFT = "\n".join(f"第{rules.article_label(n)[1:-1]}条 内容{n}。" for n in range(1, 1003))
 
@@ -100,3 +107,72 @@ def test_a_draft_past_article_1000_can_be_read_commented_and_imported(agency, pu
     )
     assert status == 0, err
     assert Comment.objects.get(consultation__external_id="ZJ-2025-009").article == 1000
+
+
+# ---------------------------------------------------------------- P3: control characters
+
+
+def test_control_characters_are_refused_with_a_chinese_message():
+    problems = services.text_problems(subject="噪音\x01", body="夜间施工\x0b很吵。")
+    assert "控制字符" in problems["subject"] and "控制字符" in problems["body"]
+    assert "空字符" in services.text_problems(subject="噪音", body="很吵\x00。")["body"]
+    assert services.text_problems(subject="噪音", body="第一行\n第二行\t制表") == {}
+    assert "控制字符" in rules.answer_problems(kind="text", choices=[], required=False, answer="是\x07")
+    assert "控制字符" in rules.question_problems(text="您是否养犬？", kind="single", choices=["是\x01", "否"])
+
+
+@pytest.mark.django_db
+def test_a_comment_with_a_control_character_is_refused(agency, publisher, client):
+    c = _open(agency.org, publisher)
+    problems = services.comment_problems(c, CommentData(body="建议\x0b修改。", name="周\x01八"))
+    assert "控制字符" in problems["body"] and "控制字符" in problems["name"]
+    with pytest.raises(ApplicationError) as exc:
+        services.comment_submit(consultation=c, data=CommentData(body="建议\x0b修改。"), address="x")
+    assert exc.value.code == "bad_text"
+    r = client.post(reverse("participation:consultation", args=[c.pk]), {"body": "建议\x0b修改。"})
+    assert r.status_code == 400 and "控制字符" in r.content.decode()
+    assert not c.comments.exists()
+
+
+@pytest.mark.django_db
+def test_imports_refuse_control_characters(agency, tmp_path):
+    status, err = _import(tmp_path, [_line(agency.org, comments=[{"body": "建议\x0b放宽。"}])])
+    assert status == 1 and "line 1: bad_text " in err and "控制字符" in err
+    status, err = _import(tmp_path, [_line(agency.org, title="养犬\x01规定")])
+    assert status == 1 and "line 1: bad_text " in err
+    assert not Consultation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_outputs_survive_a_control_character_stored_before_the_rule(agency, publisher, client):
+    # Open311 XML: one consented message with \x01 must not make the feed ill-formed for everyone.
+    m, _ = make_message(agency.org, category="咨询", received_on=date.today(), body="何时恢复？")
+    Message.objects.filter(pk=m.pk).update(body="何时\x01恢复？", channel="=HYPERLINK(1)\x01")
+    root = ET.fromstring(client.get("/open311/v2/requests.xml").content)
+    assert [r.findtext("description") for r in root.findall("request")] == ["何时恢复？"]
+    # The adoption report (DOCX) with a comment holding \x0b.
+    c = _open(agency.org, publisher)
+    comment = services.comment_submit(
+        consultation=c, data=CommentData(body="建议放宽遛狗时间。"), address="x"
+    )
+    Comment.objects.filter(pk=comment.pk).update(body="建议放宽\x0b遛狗时间。")
+    doc = Document(BytesIO(selectors.adoption_report(c)))
+    assert doc.tables[0].rows[1].cells[2].text == "建议放宽遛狗时间。"
+    # The yearly figures (XLSX) with an imported channel holding a control character and a formula.
+    wb = load_workbook(BytesIO(figures_xlsx(selectors.yearly_figures(date.today().year))))
+    labels = [row[0] for row in wb["按渠道"].iter_rows(min_row=3, values_only=True)]
+    assert "'=HYPERLINK(1)" in labels
+
+
+# ---------------------------------------------------------------- P1: the public report masks as the public page does
+
+
+@pytest.mark.django_db
+def test_adoption_report_masks_personal_numbers_in_comments(agency, publisher):
+    c = _open(agency.org, publisher)
+    services.comment_submit(
+        consultation=c, data=CommentData(body="建议放宽。有事请打13511112222联系我。"), address="x"
+    )
+    doc = Document(BytesIO(selectors.adoption_report(c)))
+    cell = doc.tables[0].rows[1].cells[2].text
+    assert cell.startswith("建议放宽。有事请打135") and "13511112222" not in cell

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from gongkai.core.statemachine import StateMachine, Transition
+from gongkai.core.textsafety import control_character_problem
 
 MIN_PERIOD_DAYS = 30
 
@@ -203,6 +204,9 @@ def question_problems(*, text: str, kind: str, choices: list[str]) -> str:
         return "问题不能超过 300 个字。"
     if kind not in QUESTION_KINDS:
         return "问题类型应为文字回答、单选或多选。"
+    control = next((p for p in (control_character_problem(t, "问题") for t in (text, *choices)) if p), "")
+    if control:
+        return control
     clean = [c.strip() for c in choices if c.strip()]
     if kind != "text" and len(clean) < 2:
         return f"“{text[:20]}”是选择题，至少需要两个选项。"
@@ -217,6 +221,9 @@ def answer_problems(*, kind: str, choices: list[str], required: bool, answer: st
     values = [v.strip() for v in values if v and v.strip()]
     if not values:
         return "请回答这个问题。" if required else ""
+    control = next((p for p in (control_character_problem(v, "回答") for v in values) if p), "")
+    if control:
+        return control
     if kind == "text":
         return "回答不能超过 2000 个字。" if len(values[0]) > 2000 else ""
     if any(v not in choices for v in values):

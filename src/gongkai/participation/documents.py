@@ -10,6 +10,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from gongkai.core.pii import mask_text
+from gongkai.core.textsafety import safe_cell, strip_control
 from gongkai.participation import consultation_rules
 from gongkai.participation.models import Comment, Consultation
 
@@ -30,7 +32,7 @@ def adoption_report_docx(consultation: Consultation, comments: list[Comment]) ->
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), _FONT)
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(adoption_report_title(consultation))
+    run = title.add_run(strip_control(adoption_report_title(consultation)))
     run.bold = True
     run.font.size = Pt(18)
     days = consultation_rules.period_days(consultation.opens_on, consultation.closes_on)
@@ -40,7 +42,7 @@ def adoption_report_docx(consultation: Consultation, comments: list[Comment]) ->
     )
     if consultation.short_reason:
         period += f"征求意见期限少于 30 天的理由：{consultation.short_reason}"
-    document.add_paragraph(period)
+    document.add_paragraph(strip_control(period))
     tally = consultation_rules.tally(c.decision for c in comments)
     document.add_paragraph(tally.sentence())
     table = document.add_table(rows=1, cols=5)
@@ -61,9 +63,13 @@ def adoption_report_docx(consultation: Consultation, comments: list[Comment]) ->
             body = f"（该意见未予公开：{reason}）"
         else:
             body = lead.body or "（仅回答了征集问题）"
-        cells[2].text = body + (f"（相同意见 {len(members)} 条）" if len(members) > 1 else "")
+        # A public report: personal numbers masked as on the public page; control characters (stored before the input
+        # rule) dropped, as XML cannot hold them.
+        cells[2].text = strip_control(mask_text(body)) + (
+            f"（相同意见 {len(members)} 条）" if len(members) > 1 else ""
+        )
         cells[3].text = consultation_rules.DECISION_LABELS.get(lead.decision, "尚未处理")
-        cells[4].text = lead.reason
+        cells[4].text = strip_control(lead.reason)
     out = BytesIO()
     document.save(out)
     return out.getvalue()
@@ -105,9 +111,8 @@ def figures_xlsx(figures: Any) -> bytes:
         for cell in ws[2]:
             cell.font = Font(bold=True)
         for row in rows:
-            # A channel is free text from other systems: neutralize formula injection.
-            label = "'" + row.label if row.label[:1] in {"=", "+", "-", "@"} else row.label
-            ws.append([label, *(getattr(row, attr) for _, attr in FIGURE_COLUMNS)])
+            # A channel is free text from other systems: no formula, no control character.
+            ws.append([safe_cell(row.label), *(getattr(row, attr) for _, attr in FIGURE_COLUMNS)])
         ws.column_dimensions["A"].width = 28
     out = BytesIO()
     wb.save(out)

@@ -21,6 +21,7 @@ from django.db.models import Prefetch, Q
 
 from gongkai.core.audit import audit_log
 from gongkai.core.errors import ApplicationError
+from gongkai.core.textsafety import control_character_problem
 from gongkai.core.workdays import get_schedule
 from gongkai.core.workdays_rules import YearNotLoaded
 from gongkai.orgs.codes import normalize_org_code
@@ -63,6 +64,10 @@ def _text(obj: dict[str, Any], name: str, *, required: bool = False, max_length:
     text = value.strip()
     if max_length is not None and len(text) > max_length:
         raise ApplicationError("too_long", f"字段 {name} 超过 {max_length} 个字符。", field=name)
+    # A control character would break every XML output of the record (Open311 XML, DOCX, XLSX).
+    control = control_character_problem(text, f"字段 {name} ")
+    if control:
+        raise ApplicationError("bad_text", control, field=name)
     return text
 
 

@@ -26,6 +26,7 @@ from gongkai.core.audit import audit_log
 from gongkai.core.errors import ApplicationError, PermissionDenied
 from gongkai.core.outbox import outbox_enqueue
 from gongkai.core.ratelimit import over_limit
+from gongkai.core.textsafety import control_character_problem
 from gongkai.core.uploads import CheckedUpload, check_upload
 from gongkai.core.workdays import get_schedule
 from gongkai.core.workdays_rules import YearNotLoaded
@@ -115,7 +116,11 @@ def text_problems(*, subject: str, body: str) -> dict[str, str]:
     for name, text in (("subject", subject), ("body", body)):
         if name in problems or not text.strip():
             continue
-        if _SCRIPT.search(text):
+        # A control character breaks every XML output holding the text (Open311 XML, DOCX, XLSX): refused at the door.
+        control = control_character_problem(text, "标题" if name == "subject" else "留言内容")
+        if control:
+            problems[name] = control
+        elif _SCRIPT.search(text):
             problems[name] = "内容中不能包含网页代码（如 <script>），请用文字描述。"
         elif not _WORDY.search(text):
             problems[name] = "内容不能只有表情或符号，请用文字描述您的问题。"
@@ -1015,6 +1020,14 @@ def comment_problems(consultation: Consultation, data: CommentData) -> dict[str,
         body_problem = text_problems(subject="意见", body=data.body).get("body")
         if body_problem:
             problems["body"] = body_problem.replace("留言内容", "意见")
+    for field, label, value in (
+        ("name", "姓名", data.name),
+        ("phone", "电话", data.phone),
+        ("email", "电子邮箱", data.email),
+    ):
+        control = control_character_problem(value, label)
+        if control:
+            problems[field] = control
     if data.article is not None:
         numbers = {a.number for a in consultation_rules.parse_articles(consultation.draft_text)}
         if data.article not in numbers:
@@ -1073,7 +1086,7 @@ def comment_submit(
     problems = comment_problems(consultation, data)
     if problems:
         field, text = next(iter(problems.items()))
-        raise ApplicationError("bad_text" if field == "body" else "bad_answer", text, field=field)
+        raise ApplicationError("bad_answer" if field.startswith("answer") else "bad_text", text, field=field)
     checked = uploads_check(uploads)
     limit, window = conf.submit_limit()
     if over_limit(f"comment-submit:{address}", limit=limit, window_seconds=window):

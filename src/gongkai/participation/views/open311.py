@@ -22,7 +22,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gongkai.core.pii import mask_text
 from gongkai.core.ratelimit import over_limit
+from gongkai.core.textsafety import strip_control
 from gongkai.core.throttle import client_address
 from gongkai.participation import conf, open311_rules, selectors, services
 from gongkai.participation.models import Message, Open311Service
@@ -43,13 +45,14 @@ def _xml_value(parent: ET.Element, name: str, value: Any) -> None:
             if isinstance(item, dict):
                 _xml_dict(ET.SubElement(child, inner), item)
             else:
-                ET.SubElement(child, inner).text = str(item)
+                ET.SubElement(child, inner).text = strip_control(str(item))
     elif isinstance(value, dict):
         _xml_dict(child, value)
     elif isinstance(value, bool):
         child.text = "true" if value else "false"
     elif value is not None:
-        child.text = str(value)
+        # XML 1.0 cannot hold control characters: a record stored before the input rule must not break the feed.
+        child.text = strip_control(str(value))
 
 
 def _xml_dict(element: ET.Element, record: dict[str, Any]) -> None:
@@ -156,7 +159,7 @@ def request_record(m: Message) -> dict[str, Any]:
     else:
         code, name = CATEGORY_CODES.get(m.category, m.category), m.category
     if public and m.reply_text and m.replied_on:
-        notes = m.reply_text
+        notes = mask_text(m.reply_text)  # the same masking as the public page (|mask_pii)
     else:
         notes = m.status_label
     expected = None
@@ -168,13 +171,13 @@ def request_record(m: Message) -> dict[str, Any]:
         "status_notes": notes,
         "service_name": name,
         "service_code": code,
-        "description": m.body if public else "",
+        "description": mask_text(m.body) if public else "",
         "agency_responsible": m.holder_org.name,
         "service_notice": "",
         "requested_datetime": _requested(m),
         "updated_datetime": _iso(m.updated_at),
         "expected_datetime": expected,
-        "address": m.location if public else "",
+        "address": mask_text(m.location) if public else "",
         "address_id": "",
         "zipcode": "",
         "lat": float(m.lat) if public and m.lat is not None else None,
@@ -255,10 +258,12 @@ def _filtered(request: HttpRequest) -> list[Message]:
         return list(qs.filter(tracking_no__in=ids[:100]))
     start_raw, end_raw = request.GET.get("start_date", ""), request.GET.get("end_date", "")
     end = _moment(end_raw, "end_date") if end_raw else timezone.localdate()
+    default = timedelta(days=open311_rules.MAX_DAYS_DEFAULT)
+    # end_date=0001-01-01 is a valid date with no default window before it: start at the first day there is.
     start = (
         _moment(start_raw, "start_date")
         if start_raw
-        else end - timedelta(days=open311_rules.MAX_DAYS_DEFAULT)
+        else (end - default if end - date.min >= default else date.min)
     )
     if start > end:
         raise Open311Error(400, "bad_date", "start_date 不能晚于 end_date。")
