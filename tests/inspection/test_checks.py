@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from stdnum.cn import ric
 
 from gongkai.core.models import AuditEntry
@@ -427,3 +428,37 @@ def test_daily_job_runs_once_a_day(agency):
     assert "检查" in first
     assert daily_inspection(today=AS_OF) == "已完成"
     assert OrgVerdict.objects.count() >= 1
+
+
+def test_precheck_context_is_masked_before_it_is_cut(agency, admin):
+    """Review finding I10: a number cut by the 20-character window is still masked in the stored context."""
+    services.sensitive_word_add(actor=admin, word="内部资料")
+    from tests.factories import draft
+
+    filler = "甲" * (selectors.PRECHECK_CONTEXT - 5)
+    item = draft(agency, "草稿", body_html=f"<p>内部资料{filler}13812345678。</p>")
+    found = services.precheck_item(item)
+    word = next(e for e in selectors.precheck_entries(item, found) if e["kind"] == "sensitive_word")
+    assert word["after"] == filler + "138**"
+    assert "13812" not in str(selectors.precheck_entries(item, found))
+    # A number cut at the start of the window too.
+    item = draft(agency, "草稿二", body_html=f"<p>13812345678{filler}内部资料</p>")
+    found = services.precheck_item(item)
+    word = next(e for e in selectors.precheck_entries(item, found) if e["kind"] == "sensitive_word")
+    assert word["before"] == "*5678" + filler
+
+
+def test_public_bulletin_names_the_item_not_the_sensitive_word(agency, admin):
+    """Review finding I10: the public 通报 would otherwise publish the blocked-word list."""
+    services.sensitive_word_add(actor=admin, word="内部资料")
+    put(agency, AS_OF, title="关于某事的通知", body_html="<p>内部资料，请勿外传。</p>")
+    run(agency, persist=True)
+    finding = Finding.objects.get(org=agency.org, code="sensitive_word")
+    assert "内部资料" in finding.detail  # the office still sees the word
+    problems, _ = selectors.problems_by_org([agency.org], timezone.now() + timedelta(days=1))
+    details = [p["detail"] for p in problems[agency.org.pk] if p["label"] == "含敏感词"]
+    assert details == ["《关于某事的通知》正文中含有敏感词。"]
+    assert (
+        selectors.public_detail("stale_column", "栏目“通知公告”超过 14 天未更新。")
+        == "栏目“通知公告”超过 14 天未更新。"
+    )

@@ -671,9 +671,14 @@ def precheck_entries(item: InfoItem, matches: list[pii.Match]) -> list[dict[str,
     (the clear value is never stored nor shown; R-PII-3)."""
     texts = dict(_texts(item)) if item.pk is not None else {BODY_SOURCE: item.body_text or ""}
     policy = mask_policy()
+    masked_texts: dict[str, str] = {}
     entries = []
     for m in matches:
-        text = texts.get(m.source, "")
+        # Mask the whole text, then cut the context (masking keeps the length: digits become '*'). Cutting first
+        # would leave a number split by the window undetected and shown in clear (review finding I10).
+        if m.source not in masked_texts:
+            masked_texts[m.source] = pii.mask_text(texts.get(m.source, ""), policy)
+        text = masked_texts[m.source]
         before = text[max(0, m.start - PRECHECK_CONTEXT) : m.start]
         after = text[m.end : m.end + PRECHECK_CONTEXT]
         entries.append(
@@ -684,8 +689,8 @@ def precheck_entries(item: InfoItem, matches: list[pii.Match]) -> list[dict[str,
                 "start": m.start,
                 "end": m.end,
                 "masked": m.masked,
-                "before": pii.mask_text(before, policy).replace("\n", " "),
-                "after": pii.mask_text(after, policy).replace("\n", " "),
+                "before": before.replace("\n", " "),
+                "after": after.replace("\n", " "),
                 "maskable": m.source == BODY_SOURCE and m.kind != "sensitive_word",
             }
         )
@@ -835,6 +840,15 @@ def _counts(qs: QuerySet[Finding]) -> dict[int, dict[str, int]]:
     return counts
 
 
+def public_detail(code: str, detail: str) -> str:
+    """A finding's text as the public 通报 prints it: a sensitive-word finding names the item, never the word
+    (printing it would publish the blocked-word list; review finding I10)."""
+    if code != rules.SENSITIVE_WORD:
+        return detail
+    cut = detail.rfind("中含有敏感词")
+    return detail[:cut] + "中含有敏感词。" if cut >= 0 else rules.CODE_LABELS[code] + "。"
+
+
 def problems_by_org(
     orgs: list[Organization], moment: datetime, limit: int = 30
 ) -> tuple[dict[int, list[dict[str, Any]]], dict[int, int]]:
@@ -852,7 +866,7 @@ def problems_by_org(
                 {
                     "label": f.label,
                     "rule": f.rule,
-                    "detail": f.detail,
+                    "detail": public_detail(f.code, f.detail),
                     "since": timezone.localdate(f.first_seen_at).isoformat(),
                 }
             )
