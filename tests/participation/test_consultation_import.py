@@ -96,10 +96,12 @@ def test_import_then_reimport_is_idempotent_and_round_trips(agency, tmp_path):
     # With writers (audited).
     assert export(agency.org, "--with-writer")[0]["comments"][0]["writer"]["name"] == "周八"
     assert AuditEntry.objects.filter(action="consultation.export_writer").exists()
-    # A changed line replaces the comments.
+    # A changed line adds its new comment; the comments it no longer holds are kept, never deleted.
     changed = line(agency.org, comments=[{"body": "只有一条。"}])
     assert run(tmp_path, [changed])[0] == 0
-    assert list(Comment.objects.values_list("body", flat=True)) == ["只有一条。"]
+    assert sorted(Comment.objects.values_list("body", flat=True)) == sorted(
+        ["建议放宽遛狗时间。", "广告内容", "只有一条。"]
+    )
     assert AuditEntry.objects.filter(action="consultation.import_updated").count() == 1
 
 
@@ -116,6 +118,7 @@ def test_import_then_reimport_is_idempotent_and_round_trips(agency, tmp_path):
         ({"comments": [{"body": "x", "article": 9}]}, "bad_article"),
         ({"comments": [{"body": "x", "answers": {"1": "也许"}}]}, "bad_answer"),
         ({"comments": [{"body": "x", "answers": {"7": "是"}}]}, "bad_answer"),
+        ({"comments": [{"body": "x", "answers": {"1": [1]}}]}, "bad_answer"),
         ({"comments": [{"body": "x", "moderation": "withheld"}]}, "missing_reason"),
         ({"comments": [{"body": "x", "decision": "not_adopted"}]}, "bad_decision"),
         ({"comments": [{"body": ""}]}, "missing_field"),

@@ -176,3 +176,40 @@ def test_adoption_report_masks_personal_numbers_in_comments(agency, publisher):
     doc = Document(BytesIO(selectors.adoption_report(c)))
     cell = doc.tables[0].rows[1].cells[2].text
     assert cell.startswith("建议放宽。有事请打135") and "13511112222" not in cell
+
+
+# ---------------------------------------------------------------- P6: re-import keeps comments
+
+
+@pytest.mark.django_db
+def test_reimport_upserts_comments_and_keeps_those_of_the_platform(agency, tmp_path):
+    assert _import(tmp_path, [_line(agency.org)])[0] == 0
+    c = Consultation.objects.get()
+    first = c.comments.get()
+    platform = Comment.objects.create(
+        consultation=c, body="平台上提交的意见。", body_hash=rules.group_key("x")
+    )
+    changed = _line(
+        agency.org,
+        comments=[
+            {
+                "external_id": "c1",
+                "body": "建议放宽遛狗时间至晚十点。",
+                "article": 1,
+                "answers": {"1": ["是"]},
+            },
+            {"external_id": "c2", "body": "新增一条。"},
+        ],
+    )
+    status, err = _import(tmp_path, [changed])
+    assert status == 0, err
+    assert set(c.comments.values_list("body", flat=True)) == {
+        "建议放宽遛狗时间至晚十点。",
+        "新增一条。",
+        "平台上提交的意见。",
+    }
+    assert Comment.objects.get(external_id="c1").pk == first.pk
+    assert Comment.objects.filter(pk=platform.pk).exists()
+    # The same changed line again changes nothing more.
+    assert _import(tmp_path, [changed])[0] == 0
+    assert c.comments.count() == 3

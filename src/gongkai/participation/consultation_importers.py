@@ -4,7 +4,8 @@
 One consultation per line with its questions and comments; the same line-level rules as the message import
 (publishing.importers.run_jsonl): one transaction per line, a bad line reported as `line N: CODE 中文说明` and
 skipped, idempotent on `external_id` (the same line again changes nothing; a changed line replaces the consultation's
-questions and comments). The rules of the platform hold for imported data too: the 30-day period or its reason
+questions and upserts its comments — by external_id, or text and time — never deleting a comment the line does not hold,
+such as one submitted on the platform since the export). The rules of the platform hold for imported data too: the 30-day period or its reason
 (R-INT-1, 第十五条), articles that exist in the draft, answers that fit the questions, a reason for a withheld comment
 and for 未采纳 / 部分采纳.
 """
@@ -108,7 +109,9 @@ def _comments(raw: Any, articles: set[int], questions: list[dict[str, Any]]) -> 
             raise ApplicationError("bad_answer", f"{where}answers 回答了不存在的问题。")
         for n, q in enumerate(questions, start=1):
             value = answers.get(str(n), "")
-            if not isinstance(value, (str, list)):
+            if not isinstance(value, (str, list)) or (
+                isinstance(value, list) and not all(isinstance(v, str) for v in value)
+            ):
                 raise ApplicationError("bad_answer", f"{where}answers.{n} 应为字符串或字符串数组。")
             problem = rules.answer_problems(
                 kind=q["kind"], choices=q["choices"], required=False, answer=value
@@ -237,7 +240,6 @@ def _handle(line_no: int, obj: Any) -> str:
                 setattr(consultation, name, value)
             consultation.save()
             consultation.questions.all().delete()
-            consultation.comments.all().delete()
             outcome = "updated"
         else:
             consultation = Consultation.objects.create(external_id=external_id, **fields)
@@ -258,37 +260,71 @@ def _handle(line_no: int, obj: Any) -> str:
 
 
 def _store_comments(consultation: Consultation, comments: list[dict[str, Any]]) -> None:
+    """Upsert the line's comments; a comment of the consultation the line does not hold (one submitted on the platform
+    since the export) is kept, never deleted. A comment is the line's when it has the same external_id, or — without
+    one, as the platform's own comments are exported — the same text and submission time."""
     now = timezone.now()
-    rows = []
+    stored = list(consultation.comments.all())
+    by_id = {c.external_id: c for c in stored if c.external_id}
+    by_text = {(c.body, _iso(c.submitted_at)): c for c in stored if not c.external_id}
+    rows, updated, times = [], [], []
+    values_fields = [
+        "body",
+        "body_hash",
+        "article",
+        "answers",
+        "moderation",
+        "withheld_reason",
+        "decision",
+        "reason",
+    ]
     for c in comments:
-        writer = c.get("writer") or {}
-        rows.append(
-            Comment(
-                consultation=consultation,
-                external_id=c["external_id"],
-                body=c["body"],
-                body_hash=rules.group_key(c["body"]) if c["body"] else "",
-                article=c["article"],
-                answers=c["answers"],
-                moderation=c["moderation"],
-                withheld_reason=c["withheld_reason"],
-                decision=c["decision"],
-                reason=c["reason"],
-                decided_at=now if c["decision"] else None,
-                moderated_at=now if c["moderation"] != rules.PENDING else None,
+        writer = c.get("writer")
+        values: dict[str, Any] = {
+            "body": c["body"],
+            "body_hash": rules.group_key(c["body"]) if c["body"] else "",
+            "article": c["article"],
+            "answers": c["answers"],
+            "moderation": c["moderation"],
+            "withheld_reason": c["withheld_reason"],
+            "decision": c["decision"],
+            "reason": c["reason"],
+        }
+        if writer is not None:  # a line without writers leaves the stored names and contacts as they are
+            values.update(
                 name=writer.get("name", "")[:50],
                 phone=writer.get("phone", "")[:30],
                 email=writer.get("email", ""),
             )
-        )
-    created = Comment.objects.bulk_create(rows)
+        if c["external_id"]:
+            comment = by_id.pop(c["external_id"], None)
+        else:
+            comment = by_text.pop((c["body"], c["submitted_at"]), None)
+        if comment is None:
+            comment = Comment(consultation=consultation, external_id=c["external_id"], **values)
+            comment.decided_at = now if c["decision"] else None
+            comment.moderated_at = now if c["moderation"] != rules.PENDING else None
+            rows.append(comment)
+        else:
+            if comment.decision != c["decision"]:
+                comment.decided_at = now if c["decision"] else None
+            if comment.moderation != c["moderation"]:
+                comment.moderated_at = now if c["moderation"] != rules.PENDING else None
+            for name, value in values.items():
+                setattr(comment, name, value)
+            updated.append(comment)
+        times.append((comment, c["submitted_at"]))
+    Comment.objects.bulk_create(rows)
+    if updated:
+        fields = [*values_fields, "decided_at", "moderated_at", "name", "phone", "email"]
+        Comment.objects.bulk_update(updated, fields)
     # submitted_at is auto_now_add: the original times are set afterwards.
-    for comment, c in zip(created, comments, strict=True):
-        if c["submitted_at"]:
-            comment.submitted_at = datetime.fromisoformat(c["submitted_at"])
-    Comment.objects.bulk_update(
-        [c for c, d in zip(created, comments, strict=True) if d["submitted_at"]], ["submitted_at"]
-    )
+    dated = []
+    for comment, submitted_at in times:
+        if submitted_at:
+            comment.submitted_at = datetime.fromisoformat(submitted_at)
+            dated.append(comment)
+    Comment.objects.bulk_update(dated, ["submitted_at"])
 
 
 def import_consultations(path: Path, *, err: TextIO) -> ImportResult:
