@@ -64,3 +64,22 @@ def test_guide_published_after_the_inspection_date_is_not_judged():
     guide = published_guide(agency, "未来事项", basis="")
     GuideVersion.objects.filter(guide=guide).update(published_at=timezone.now() + timedelta(days=400))
     assert not [f for f in run(agency).findings if f.code == rules.MISSING_GUIDE_ELEMENT]
+
+
+@pytest.mark.django_db
+def test_past_inspection_judges_the_version_current_then():
+    """Review finding I11: a guide whose current version came after `as_of` is judged by its version of that day."""
+    agency = bare_agency("gp")
+    guide = published_guide(agency, "旧版缺项", fees="")
+    later = {**FULL, "name": "新版完整"}
+    ServiceGuide.objects.filter(pk=guide.pk).update(
+        version=2, **{k: v for k, v in later.items() if k != "name"}
+    )
+    GuideVersion.objects.create(
+        guide=guide, number=2, snapshot=later, published_at=at(AS_OF + timedelta(days=10))
+    )
+    report = run(agency)  # AS_OF: version 1, still missing 收费标准
+    found = [f for f in report.findings if f.code == rules.MISSING_GUIDE_ELEMENT]
+    assert len(found) == 1 and "旧版缺项" in found[0].detail and "收费标准" in found[0].detail
+    later_report = run(agency, as_of=AS_OF + timedelta(days=11))  # version 2 is complete
+    assert not [f for f in later_report.findings if f.code == rules.MISSING_GUIDE_ELEMENT]

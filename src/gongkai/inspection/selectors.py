@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
-from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.http.request import validate_host
 from django.urls import Resolver404, resolve
@@ -367,16 +367,23 @@ def guide_veto_share() -> float:
 
 
 def check_guides(org: Organization, as_of: date, result: OrgInspection) -> None:
-    """R-WEB-4: each published 办事指南 whose current version misses a key element (guides published before
-    the policy app refused incomplete ones, or imported). One query over the current versions."""
+    """R-WEB-4: each published 办事指南 whose version current at `as_of` misses a key element (guides published
+    before the policy app refused incomplete ones, or imported). For a past `as_of` that is the last version
+    published by then, not the guide's current one (review finding I11). One query."""
     from gongkai.policy.models import GuideVersion
     from gongkai.policy.rules import PUBLISHED, guide_missing_elements
 
+    cutoff = end_of_day(as_of)
+    current_then = (
+        GuideVersion.objects.filter(guide=OuterRef("guide"), published_at__lt=cutoff)
+        .order_by("-number")
+        .values("number")[:1]
+    )
     versions = GuideVersion.objects.filter(
         guide__org=org,
         guide__status=PUBLISHED,
-        number=F("guide__version"),
-        published_at__lt=end_of_day(as_of),
+        published_at__lt=cutoff,
+        number=Subquery(current_then),
     ).values_list("guide_id", "snapshot")
     for guide_id, snapshot in versions:
         result.guides += 1
