@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 
 from gongkai.opendata import rules
 from gongkai.orgs.models import Organization
@@ -216,6 +218,17 @@ class UsageDay(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["day", "kind", "dataset", "resource"])]
+        # One row per day and key, NULL dataset/resource included (coalesced to 0: portable to SQLite, where
+        # `nulls_distinct=False` is not supported). Concurrent flushes rely on it (services.usage_flush).
+        constraints = [
+            models.UniqueConstraint(
+                "day",
+                "kind",
+                Coalesce("dataset_id", Value(0)),
+                Coalesce("resource_id", Value(0)),
+                name="uniq_usage_day_key",
+            )
+        ]
         verbose_name = "使用统计"
         verbose_name_plural = "使用统计"
 

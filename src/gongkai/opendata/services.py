@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -708,27 +708,47 @@ def usage_flush(batch: dict[usage.Key, int]) -> None:
         ).values_list("pk", flat=True)
     )
     downloads: Counter[int] = Counter()
-    for (day, kind, dataset_id, resource_id), n in batch.items():
+    # Keys in one fixed order, so that two flushes lock the same rows in the same order (no deadlock).
+    for (day, kind, dataset_id, resource_id), n in sorted(
+        batch.items(), key=lambda kv: _usage_sort_key(kv[0])
+    ):
         if resource_id is not None:
             if resource_id not in dataset_of:
                 continue
             dataset_id = dataset_of[resource_id]
         if dataset_id is not None and dataset_id not in datasets:
             continue
-        rows = UsageDay.objects.filter(
-            Q(dataset_id=dataset_id) if dataset_id is not None else Q(dataset__isnull=True),
-            Q(resource_id=resource_id) if resource_id is not None else Q(resource__isnull=True),
-            day=day,
-            kind=kind,
-        )
-        if not rows.update(count=F("count") + n):
-            UsageDay.objects.create(
-                day=day, kind=kind, dataset_id=dataset_id, resource_id=resource_id, count=n
-            )
+        _usage_add(day, kind, dataset_id, resource_id, n)
         if kind == usage.DOWNLOAD and resource_id is not None:
             downloads[resource_id] += n
     for resource_id, n in downloads.items():
         Resource.objects.filter(pk=resource_id).update(download_count=F("download_count") + n)
+
+
+def _usage_sort_key(key: usage.Key) -> tuple[date, str, int, int]:
+    day, kind, dataset_id, resource_id = key
+    return (day, kind, dataset_id or 0, resource_id or 0)
+
+
+def _usage_add(day: date, kind: str, dataset_id: int | None, resource_id: int | None, n: int) -> None:
+    """Add `n` to the day row of one key, creating it when missing. Another process may create the same row at the
+    same moment: the unique constraint `uniq_usage_day_key` refuses the second INSERT (its savepoint is rolled
+    back) and the UPDATE is retried, now seeing the other process's committed row — never two rows for one key."""
+    rows = UsageDay.objects.filter(
+        Q(dataset_id=dataset_id) if dataset_id is not None else Q(dataset__isnull=True),
+        Q(resource_id=resource_id) if resource_id is not None else Q(resource__isnull=True),
+        day=day,
+        kind=kind,
+    )
+    if rows.update(count=F("count") + n):
+        return
+    try:
+        with transaction.atomic():
+            UsageDay.objects.create(
+                day=day, kind=kind, dataset_id=dataset_id, resource_id=resource_id, count=n
+            )
+    except IntegrityError:
+        rows.update(count=F("count") + n)
 
 
 @transaction.atomic
