@@ -213,3 +213,31 @@ def test_reimport_upserts_comments_and_keeps_those_of_the_platform(agency, tmp_p
     # The same changed line again changes nothing more.
     assert _import(tmp_path, [changed])[0] == 0
     assert c.comments.count() == 3
+
+
+# ---------------------------------------------------------------- P8: e-mail length matches the column
+
+LONG_EMAIL = "a" * 64 + "@" + ("b" * 60 + ".") * 4 + "cn"
+
+
+@pytest.mark.django_db
+def test_a_long_email_is_refused_not_cut_or_crashing(agency, publisher, client):
+    assert len(LONG_EMAIL) > 254
+    c = _open(agency.org, publisher)
+    r = client.post(
+        reverse("participation:consultation", args=[c.pk]), {"body": "建议修改。", "email": LONG_EMAIL}
+    )
+    assert r.status_code == 400 and "电子邮箱不能超过 254 个字符" in r.content.decode()
+    assert not c.comments.exists()
+    with pytest.raises(ApplicationError) as exc:
+        services.message_create_record(
+            org=agency.org,
+            channel="网站",
+            category="咨询",
+            subject="公交",
+            body="何时恢复？",
+            received_on=date.today(),
+            public_consent=False,
+            writer={"name": "李", "email": LONG_EMAIL},
+        )
+    assert exc.value.code == "bad_email"

@@ -74,7 +74,9 @@ class WriteForm(forms.Form):
     )
     name = forms.CharField(label="姓名", max_length=50, error_messages=_msgs("姓名"))
     phone = forms.CharField(label="联系电话", max_length=30, required=False, error_messages=_msgs("联系电话"))
-    email = forms.EmailField(label="电子邮箱", required=False, error_messages=_msgs("电子邮箱"))
+    email = forms.EmailField(
+        label="电子邮箱", required=False, max_length=254, error_messages=_msgs("电子邮箱")
+    )
     public_consent = forms.BooleanField(
         label="同意公开我的留言和答复（不公开姓名和联系方式；举报类留言一律不公开）", required=False
     )
@@ -172,7 +174,9 @@ class RegisterForm(forms.Form):
     )
     name = forms.CharField(label="留言人姓名（选填）", max_length=50, required=False)
     phone = forms.CharField(label="联系电话（选填）", max_length=30, required=False)
-    email = forms.EmailField(label="电子邮箱（选填）", required=False, error_messages=_msgs("电子邮箱"))
+    email = forms.EmailField(
+        label="电子邮箱（选填）", required=False, max_length=254, error_messages=_msgs("电子邮箱")
+    )
     address = forms.CharField(label="通信地址（选填，来信回复用）", max_length=200, required=False)
     public_consent = forms.BooleanField(label="留言人同意公开留言和答复（不公开个人信息）", required=False)
 
@@ -389,7 +393,7 @@ class CommentForm(forms.Form):
     name = forms.CharField(label="姓名（选填，不公开）", max_length=50, required=False)
     phone = forms.CharField(label="联系电话（选填，不公开）", max_length=30, required=False)
     email = forms.EmailField(
-        label="电子邮箱（选填，不公开）", required=False, error_messages=_msgs("电子邮箱")
+        label="电子邮箱（选填，不公开）", required=False, max_length=254, error_messages=_msgs("电子邮箱")
     )
     attachment = attachment_field()
 

@@ -201,6 +201,8 @@ def message_create_record(
     body_hash: str = "",
 ) -> tuple[Message, str]:
     """Insert a message (inside the caller's transaction) with a fresh query code; returns (message, code)."""
+    if len(writer.get("email", "")) > 254:  # an address cut short would reach someone else, or no one
+        raise ApplicationError("bad_email", "电子邮箱不能超过 254 个字符。", field="email")
     code = query_code_make()
     message = Message.objects.create(
         tracking_no=f"tmp-{secrets.token_hex(8)}",
@@ -567,6 +569,8 @@ def open311_request_submit(*, key: Open311Key, post: Open311Post, address: str) 
             validate_email(email)
         except ValidationError:
             raise open311_rules.Open311Error(400, "bad_email", "email 格式不正确。") from None
+        if len(email) > 254:
+            raise open311_rules.Open311Error(400, "bad_email", "email 不能超过 254 个字符。")
     media_url = post.media_url.strip()
     if media_url and not _URL.match(media_url):
         raise open311_rules.Open311Error(400, "bad_media_url", "media_url 应为 http 或 https 链接。")
