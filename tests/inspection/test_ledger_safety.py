@@ -5,9 +5,10 @@ import) and every export cell goes through safe_cell — rows stored before the 
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from gongkai.inspection import ledger
 from gongkai.inspection.models import Task, TaskEvidence, TaskUnit, WorkPlan
@@ -83,3 +84,30 @@ def test_export_with_stored_control_characters_and_formulas(client, setting):  #
     assert values[2] == "'" + FORMULA
     assert values[7] == "'@SUM(1,2)" and values[8] == '\'=HYPERLINK("http://x")' and values[11] == "'=1+1"
     assert all(cell.data_type != "f" for cell in row)
+
+
+@pytest.mark.django_db
+def test_import_refuses_a_zip_bomb_before_inflating_it(client, setting):  # noqa: F811
+    """Review finding I7: the member sizes are checked before openpyxl reads the shared strings."""
+    office, *_ = setting
+    client.force_login(office)
+    client.post("/staff/inspection/tasks/", {"year": "2026", "title": "要点"})
+    plan = WorkPlan.objects.get()
+    wb = Workbook()
+    wb.active.append(("序号", "重点任务", "牵头单位"))
+    out = io.BytesIO()
+    wb.save(out)
+    bomb = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(out.getvalue())) as src,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            if info.filename != "xl/sharedStrings.xml":
+                dst.writestr(info, src.read(info.filename))
+        dst.writestr("xl/sharedStrings.xml", b"<sst>" + b" " * (8 * 1024 * 1024) + b"</sst>")
+    data = bomb.getvalue()
+    assert len(data) < 100_000  # 8 MiB inflated from a few KiB
+    response = client.post(f"/staff/inspection/tasks/plans/{plan.pk}/", {"file": io.BytesIO(data)})
+    assert response.status_code == 400 and "文件解压后过大" in response.content.decode()
+    assert not Task.objects.filter(plan=plan).exists()

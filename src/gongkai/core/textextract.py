@@ -60,6 +60,12 @@ def _zip_guard(data: bytes) -> None:
                 raise ZipBomb("ratio")
 
 
+def zip_guard(data: bytes) -> None:
+    """The same check for other readers of an uploaded DOCX/XLSX (e.g. the inspection ledger import, whose openpyxl
+    read would inflate the shared strings whole): raises ZipBomb, or zipfile.BadZipFile when `data` is no zip."""
+    _zip_guard(data)
+
+
 def _docx(data: bytes) -> str:
     from docx import Document
 

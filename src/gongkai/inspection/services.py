@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from gongkai.core.audit import audit_log
 from gongkai.core.errors import ApplicationError, PermissionDenied
+from gongkai.core.textextract import ZipBomb, zip_guard
 from gongkai.core.textsafety import control_character_problem
 from gongkai.inspection import assessment as calc
 from gongkai.inspection import ledger, linkcheck, rules, selectors
@@ -854,6 +855,8 @@ def _sheet_rows(data: bytes) -> list[tuple[object, ...]]:
     if len(data) > LEDGER_MAX_BYTES:
         raise ApplicationError("file_too_large", "文件超过 10 MB。")
     try:
+        # Member sizes checked before openpyxl inflates anything (its shared strings are read whole): review I7.
+        zip_guard(data)
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         rows: list[tuple[object, ...]] = []
         for row in wb.worksheets[0].iter_rows(values_only=True):
@@ -863,6 +866,10 @@ def _sheet_rows(data: bytes) -> list[tuple[object, ...]]:
         wb.close()
     except ApplicationError:
         raise
+    except ZipBomb as exc:
+        raise ApplicationError(
+            "file_too_large", "文件解压后过大或压缩比异常，无法读取，请检查后重新导出。"
+        ) from exc
     except Exception as exc:
         raise ApplicationError("bad_file", "无法读取该文件，请上传 Excel（.xlsx）文件。") from exc
     return rows
