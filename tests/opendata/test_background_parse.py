@@ -90,3 +90,19 @@ def test_column_type_cannot_change_while_pending(agency, queued):
             actor=agency.publisher, table=table, column="站数", column_type="text"
         )
     assert exc.value.code == "not_parsed"
+
+
+def test_an_unexpected_error_saves_no_half_parsed_columns(agency, queued, monkeypatch):
+    """Review O5: the first pass has set columns, encoding and issues on the table in memory when the second pass
+    fails unexpectedly; the failed table keeps none of them."""
+    resource = _upload(agency, data=("\ufeff" + CSV_TEXT + "4路,x,2020-01-01\n").encode())
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(services, "_write_rows", broken)
+    assert services.datastore_parse_pending() == 1
+    table = DatastoreTable.objects.get(resource=resource)
+    assert table.status == "failed" and "RuntimeError" in table.message
+    assert (table.fields, table.encoding, table.issues, table.row_count) == ([], "", [], 0)
+    assert not table.rows.exists()

@@ -569,7 +569,10 @@ def datastore_parse_pending(*, limit: int | None = None) -> int:
                 with transaction.atomic():
                     _datastore_fill(table, resource)
             except Exception as exc:  # any failure is recorded on the table, never raised
+                # The fill's writes were rolled back, but the object in memory still holds what it set (columns,
+                # encoding, issues): start again from the stored row so that none of it is saved with `failed`.
                 DatastoreRow.objects.filter(table=table).delete()
+                table = DatastoreTable.objects.get(pk=table.pk)
                 table.status = DatastoreTable.Status.FAILED
                 table.message = f"后台解析时出错：{type(exc).__name__}。请重新上传文件，或联系平台管理员。"
                 table.row_count = 0
