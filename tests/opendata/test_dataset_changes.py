@@ -94,3 +94,18 @@ def test_edit_page_proposes_for_staff_and_the_publisher_decides_on_the_dataset_p
     client.post(url, {"decision": "apply"})
     assert Dataset.objects.get(pk=dataset.pk).title == "公交线路及站点"
     assert Dataset.objects.get(pk=dataset.pk).update_frequency == "monthly"
+
+
+def test_change_list_reads_the_tags_once_however_many_changes_propose_them(
+    agency, django_assert_max_num_queries
+):
+    """Review O7: no query per change proposing tags."""
+    dataset = make_dataset(agency)
+    for n in range(5):
+        change = services.dataset_change_propose(
+            actor=agency.staff, dataset=dataset, data=services.DatasetData(tags=[f"标签{n}"])
+        )
+        services.dataset_change_decide(actor=agency.publisher, change=change, approve=False, comment="不采纳")
+    with django_assert_max_num_queries(2):  # the changes (with their users), the tags
+        rows = selectors.dataset_changes(dataset)
+    assert len(rows) == 5 and all(row["diff"][0][0] == "标签" for row in rows)

@@ -52,6 +52,7 @@ def dataset_changes(dataset: Dataset) -> list[dict[str, Any]]:
     """Proposed changes of a dataset, newest first, each with its field-by-field comparison
     (`[(label, current value, proposed value)]`)."""
     rows = []
+    current_tags: str | None = None  # the dataset's tags, read once for all the changes that propose tags
     for change in DatasetChange.objects.filter(dataset=dataset).select_related("proposed_by", "decided_by"):
         diff = []
         if change.kind == DatasetChange.Kind.RESOURCE:
@@ -62,7 +63,9 @@ def dataset_changes(dataset: Dataset) -> list[dict[str, Any]]:
             continue
         for name, proposed in change.data.items():
             if name == "tags":
-                label, current = "标签", "、".join(dataset.tags.values_list("name", flat=True))
+                if current_tags is None:
+                    current_tags = "、".join(dataset.tags.values_list("name", flat=True))
+                label, current = "标签", current_tags
                 proposed = "、".join(proposed)
             else:
                 label = str(getattr(Dataset._meta.get_field(name), "verbose_name", name))
