@@ -11,6 +11,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
@@ -22,6 +23,7 @@ from gongkai.participation import selectors, services
 from gongkai.participation.documents import figures_xlsx
 from gongkai.participation.models import Comment, Consultation, Message
 from gongkai.participation.services import CommentData, ConsultationData
+from tests.factories import PASSWORD
 from tests.participation.factories import make_message
 
 BIG_DRAFT = "\n".join(f"第{rules.article_label(n)[1:-1]}条 内容{n}。" for n in range(1, 1003))
@@ -241,3 +243,28 @@ def test_a_long_email_is_refused_not_cut_or_crashing(agency, publisher, client):
             writer={"name": "李", "email": LONG_EMAIL},
         )
     assert exc.value.code == "bad_email"
+
+
+# ---------------------------------------------------------------- P9: an unknown agency code is never another agency
+
+
+@pytest.mark.django_db
+def test_opening_with_an_unknown_org_code(agency, other, publisher, office):
+    today = timezone.localdate()
+    form = {
+        "org": "nope",
+        "title": "草案",
+        "draft_text": "第一条 内容。",
+        "explanation": "说明",
+        "opens_on": today.isoformat(),
+        "closes_on": (today + timedelta(days=29)).isoformat(),
+    }
+    admin = Client()
+    assert admin.login(username=office.username, password=PASSWORD)
+    r = admin.post(reverse("participation_staff:consultations"), form)
+    assert r.status_code == 400 and "请选择单位" in r.content.decode()
+    assert not Consultation.objects.exists()
+    one = Client()  # a publisher of one agency only: nothing to choose
+    assert one.login(username=publisher.username, password=PASSWORD)
+    assert one.post(reverse("participation_staff:consultations"), form).status_code == 302
+    assert Consultation.objects.get().org == agency.org

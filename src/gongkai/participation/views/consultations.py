@@ -115,10 +115,14 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     if not orgs.exists():
         raise Http404
     form = ConsultationForm(request.POST or None)
-    org = orgs.filter(code=request.POST.get("org") or request.GET.get("org", "")).first() or orgs.first()
+    org = orgs.filter(code=request.POST.get("org") or request.GET.get("org", "")).first()
+    if org is None and len(orgs) == 1:  # one agency only: nothing to choose
+        org = orgs[0]
     status = 200
     if request.method == "POST":
         status = 400
+        if org is None:  # never another agency than the one chosen
+            form.add_error(None, "请选择单位。")
         if form.is_valid() and org is not None:
             try:
                 c = services.consultation_open(actor=request.user, org=org, data=form.data_object())
