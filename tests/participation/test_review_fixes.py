@@ -268,3 +268,29 @@ def test_opening_with_an_unknown_org_code(agency, other, publisher, office):
     assert one.login(username=publisher.username, password=PASSWORD)
     assert one.post(reverse("participation_staff:consultations"), form).status_code == 302
     assert Consultation.objects.get().org == agency.org
+
+
+# ---------------------------------------------------------------- P12: decisions are fixed once the report is published
+
+
+@pytest.mark.django_db
+def test_no_decision_change_after_the_report_is_published(agency, publisher):
+    c = _open(agency.org, publisher)
+    comment = services.comment_submit(consultation=c, data=CommentData(body="建议放宽。"), address="x")
+    services.comment_moderate(actor=publisher, comment=comment, action="publish")
+    services.comment_decide(actor=publisher, comment=comment, decision="adopted")
+    services.consultation_close(actor=publisher, consultation=c)
+    services.consultation_report_publish(actor=publisher, consultation=c)
+    comment.refresh_from_db()
+    with pytest.raises(ApplicationError) as exc:
+        services.comment_decide(actor=publisher, comment=comment, decision="not_adopted", reason="不采纳。")
+    assert exc.value.code == "report_published" and "已经公布" in exc.value.message
+    comment.refresh_from_db()
+    assert comment.decision == "adopted"
+    staff = Client()
+    assert staff.login(username=publisher.username, password=PASSWORD)
+    decide = reverse("participation_staff:comment_decide", args=[c.pk, comment.pk])
+    r = staff.post(decide, {f"c{comment.pk}-decision": "out_of_scope"})
+    assert r.status_code == 400
+    comment.refresh_from_db()
+    assert comment.decision == "adopted"

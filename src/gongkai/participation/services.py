@@ -1171,6 +1171,9 @@ def comment_decide(*, actor: Any, comment: Comment, decision: str, reason: str =
     consultation = comment.consultation
     if not _may_manage_consultations(actor, consultation.org):
         raise PermissionDenied()
+    if consultation.report_published_at is not None:
+        # The 采纳情况 is published (R-INT-1): the public report and the decisions must not silently diverge.
+        raise ApplicationError("report_published", "采纳情况已经公布，不能再修改处理结果。")
     problems = consultation_rules.decision_problems(decision=decision, reason=reason)
     if problems:
         field, text = next(iter(problems.items()))
