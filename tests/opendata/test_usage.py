@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 
 import openpyxl
+from django.db import transaction
 from django.utils import timezone
 
 from gongkai.opendata import selectors, services, usage
@@ -137,3 +138,26 @@ def test_public_usage_workbook_never_holds_a_formula(client, agency):
     assert row[1].value == '\'=HYPERLINK("http://evil.example","点我")' and row[1].data_type != "f"
     assert row[2].value == "'@CSV"
     assert all(c.data_type != "f" for ws in book.worksheets for r in ws.iter_rows() for c in r)
+
+
+def test_a_flush_due_inside_a_rolled_back_transaction_loses_no_counts(
+    agency, settings, django_capture_on_commit_callbacks
+):
+    """Review O6: the flush is not part of the caller's transaction; a rollback keeps every buffered count."""
+    dataset = make_dataset(agency)
+    settings.GONGKAI_OPENDATA_USAGE_FLUSH_SECONDS = 3600
+    services.usage_count(usage.VIEW, dataset_id=dataset.pk)  # another request's count, still buffered
+    settings.GONGKAI_OPENDATA_USAGE_FLUSH_SECONDS = 0
+    try:
+        with transaction.atomic():
+            services.usage_count(usage.API, dataset_id=dataset.pk)  # the flush is due now
+            raise RuntimeError("the API call's write failed")
+    except RuntimeError:
+        pass
+    assert not UsageDay.objects.exists() and sum(usage._pending.values()) == 2  # kept, not rolled back
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            services.usage_count(usage.API, dataset_id=dataset.pk)
+        assert not UsageDay.objects.exists()  # nothing written inside the transaction
+    counts = dict(UsageDay.objects.values_list("kind", "count"))
+    assert counts == {"view": 1, "api": 2} and not usage._pending
