@@ -462,3 +462,30 @@ def test_public_bulletin_names_the_item_not_the_sensitive_word(agency, admin):
         selectors.public_detail("stale_column", "栏目“通知公告”超过 14 天未更新。")
         == "栏目“通知公告”超过 14 天未更新。"
     )
+
+
+def test_migration_hides_the_word_in_bulletins_generated_before(db):
+    import importlib
+
+    from django.apps import apps
+
+    from gongkai.inspection.models import Bulletin
+
+    migration = importlib.import_module("gongkai.inspection.migrations.0012_bulletin_hide_sensitive_words")
+    problems = [
+        {
+            "label": "含敏感词",
+            "rule": "R-WEB-1",
+            "detail": "《通知》正文、附件“表.xlsx”中含有敏感词“内部资料”。",
+        },
+        {"label": "栏目不更新", "rule": "R-WEB-2", "detail": "栏目“通知公告”超过 14 天未更新。"},
+    ]
+    bulletin = Bulletin.objects.create(
+        kind="monthly", title="通报", period="2026-05", fix_by=AS_OF, data={"rows": [{"problems": problems}]}
+    )
+    migration.hide_words(apps, None)
+    bulletin.refresh_from_db()
+    assert [p["detail"] for p in bulletin.data["rows"][0]["problems"]] == [
+        "《通知》正文、附件“表.xlsx”中含有敏感词。",
+        "栏目“通知公告”超过 14 天未更新。",
+    ]
