@@ -294,3 +294,18 @@ def test_no_decision_change_after_the_report_is_published(agency, publisher):
     assert r.status_code == 400
     comment.refresh_from_db()
     assert comment.decision == "adopted"
+
+
+# ---------------------------------------------------------------- P13: one grouping for the staff page and the report
+
+
+@pytest.mark.django_db
+def test_staff_groups_and_report_rows_come_from_one_grouping(agency, publisher):
+    c = _open(agency.org, publisher)
+    for body in ("建议 放宽。", "建议放宽。", "另一条。", ""):
+        Comment.objects.create(consultation=c, body=body, body_hash=rules.group_key(body) if body else "")
+    Comment.objects.create(consultation=c, body="", body_hash="")
+    groups = selectors.consultation_comment_groups(c)
+    assert [g.size for g in groups] == [2, 1, 1, 1]
+    rows = Document(BytesIO(selectors.adoption_report(c))).tables[0].rows[1:]
+    assert len(rows) == len(groups) and rows[0].cells[2].text.endswith("（相同意见 2 条）")

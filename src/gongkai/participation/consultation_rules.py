@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from gongkai.core.statemachine import StateMachine, Transition
 from gongkai.core.textsafety import control_character_problem
@@ -266,3 +267,12 @@ def group_key(body: str) -> str:
     Chinese text it carries no meaning."""
     folded = "".join(body.split())
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def group_identical(comments: Iterable[Any]) -> list[list[Any]]:
+    """Comments in groups of identical text (same stored `body_hash` from `group_key`), in first-seen order; a
+    comment without text (answers only) is a group of its own. The one grouping for the staff page and the report."""
+    groups: dict[str, list[Any]] = {}
+    for comment in comments:
+        groups.setdefault(comment.body_hash or f"#{comment.pk}", []).append(comment)
+    return list(groups.values())

@@ -50,10 +50,7 @@ def adoption_report_docx(consultation: Consultation, comments: list[Comment]) ->
     for cell, text in zip(table.rows[0].cells, ("序号", "条款", "意见内容", "处理结果", "理由"), strict=True):
         cell.text = text
     # Identical comments are one row (one decision for the group); a withheld comment's text is not published.
-    groups: dict[str, list[Comment]] = {}
-    for comment in comments:
-        groups.setdefault(comment.body_hash or f"#{comment.pk}", []).append(comment)
-    for i, members in enumerate(groups.values(), start=1):
+    for i, members in enumerate(consultation_rules.group_identical(comments), start=1):
         lead = members[0]
         cells = table.add_row().cells
         cells[0].text = str(i)

@@ -394,10 +394,8 @@ class CommentGroup:
 
 
 def consultation_comment_groups(consultation: Consultation) -> list[CommentGroup]:
-    groups: dict[str, list[Comment]] = {}
-    for comment in consultation_comments(consultation):
-        groups.setdefault(comment.body_hash or f"#{comment.pk}", []).append(comment)
-    return [CommentGroup(members[0], members) for members in groups.values()]
+    groups = consultation_rules.group_identical(consultation_comments(consultation))
+    return [CommentGroup(members[0], members) for members in groups]
 
 
 @dataclass(frozen=True)
