@@ -109,3 +109,36 @@ def test_change_list_reads_the_tags_once_however_many_changes_propose_them(
     with django_assert_max_num_queries(2):  # the changes (with their users), the tags
         rows = selectors.dataset_changes(dataset)
     assert len(rows) == 5 and all(row["diff"][0][0] == "标签" for row in rows)
+
+
+def test_a_stale_change_never_overwrites_a_later_edit(agency):
+    """Review O3: a field edited after the proposal is not overwritten; other fields still apply."""
+    dataset = make_dataset(agency)
+    stale = services.dataset_change_propose(
+        actor=agency.staff,
+        dataset=dataset,
+        data=services.DatasetData(title="公交线路（旧提议）", tags=["公交"]),
+    )
+    assert stale.before == {"title": "公交线路", "tags": []}
+    services.dataset_update(
+        actor=agency.publisher, dataset=dataset, data=services.DatasetData(title="公交线路表")
+    )
+    with pytest.raises(ApplicationError) as exc:
+        services.dataset_change_decide(actor=agency.publisher, change=stale, approve=True)
+    assert (
+        exc.value.code == "stale_change" and "名称" in exc.value.message and "标签" not in exc.value.message
+    )
+    assert Dataset.objects.get(pk=dataset.pk).title == "公交线路表"  # the later edit stands
+    assert DatasetChange.objects.get(pk=stale.pk).status == "pending"
+    services.dataset_change_decide(
+        actor=agency.publisher, change=stale, approve=False, comment="名称已另行修改"
+    )
+    # A proposal whose own fields were not touched since still applies, whatever else was edited.
+    fresh = services.dataset_change_propose(
+        actor=agency.staff, dataset=dataset, data=services.DatasetData(tags=["公交", "交通"])
+    )
+    services.dataset_update(
+        actor=agency.publisher, dataset=dataset, data=services.DatasetData(description="全市公交线路。")
+    )
+    services.dataset_change_decide(actor=agency.publisher, change=fresh, approve=True)
+    assert sorted(Dataset.objects.get(pk=dataset.pk).tags.values_list("name", flat=True)) == ["交通", "公交"]

@@ -112,6 +112,9 @@ class DatasetChange(models.Model):
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.METADATA)
     data = models.JSONField("修改内容")
+    # The dataset's values of the proposed fields when the change was proposed (same JSON form as `data`): applying
+    # is refused when one has been edited since, so that a stale proposal never overwrites a later edit.
+    before = models.JSONField("提议时的内容", default=dict, blank=True)
     # A proposed resource (kind "resource"): its checked file, kept until the decision (or `data["url"]`, a link).
     resource_file = models.FileField(upload_to=proposal_path, blank=True, max_length=255)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)

@@ -48,6 +48,13 @@ def datasets_for_staff(user: Any) -> QuerySet[Dataset]:
     return Dataset.objects.filter(org__in=orgs_for_staff(user).values("pk")).select_related("org")
 
 
+def field_label(name: str) -> str:
+    """The label users read for a dataset field that a change proposes."""
+    if name == "tags":
+        return "标签"
+    return str(getattr(Dataset._meta.get_field(name), "verbose_name", name))
+
+
 def dataset_changes(dataset: Dataset) -> list[dict[str, Any]]:
     """Proposed changes of a dataset, newest first, each with its field-by-field comparison
     (`[(label, current value, proposed value)]`)."""
@@ -65,10 +72,10 @@ def dataset_changes(dataset: Dataset) -> list[dict[str, Any]]:
             if name == "tags":
                 if current_tags is None:
                     current_tags = "、".join(dataset.tags.values_list("name", flat=True))
-                label, current = "标签", current_tags
+                label, current = field_label(name), current_tags
                 proposed = "、".join(proposed)
             else:
-                label = str(getattr(Dataset._meta.get_field(name), "verbose_name", name))
+                label = field_label(name)
                 current = getattr(dataset, name)
             current_text = "" if current is None else str(current)
             diff.append((label, current_text, "" if proposed is None else str(proposed)))

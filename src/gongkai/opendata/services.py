@@ -19,7 +19,7 @@ from django.utils import timezone
 from gongkai.core.audit import audit_log
 from gongkai.core.errors import ApplicationError, PermissionDenied
 from gongkai.core.uploads import sniff
-from gongkai.opendata import conf, rules, tables, usage
+from gongkai.opendata import conf, rules, selectors, tables, usage
 from gongkai.opendata.models import (
     AccessApplication,
     ApiToken,
@@ -235,6 +235,25 @@ def _data_json(data: DatasetData) -> dict[str, Any]:
     return out
 
 
+def _dataset_values(dataset: Dataset, names: Any) -> dict[str, Any]:
+    """The dataset's current values of the named fields, in the JSON form of `_data_json` (tags sorted)."""
+    out: dict[str, Any] = {}
+    for name in names:
+        if name == "tags":
+            out[name] = sorted(dataset.tags.values_list("name", flat=True))
+        else:
+            value = getattr(dataset, name)
+            out[name] = value.isoformat() if isinstance(value, date) else value
+    return out
+
+
+def _edited_since_proposal(dataset: Dataset, change: DatasetChange) -> list[str]:
+    """The proposed fields whose value has changed since the proposal (none for a proposal without a snapshot)."""
+    before = change.before or {}
+    now = _dataset_values(dataset, before)
+    return [name for name in before if name in now and now[name] != before[name]]
+
+
 def _data_from_json(raw: dict[str, Any]) -> DatasetData:
     known = {f.name for f in fields(DatasetData)}
     values = {k: v for k, v in raw.items() if k in known}
@@ -268,7 +287,10 @@ def dataset_change_propose(*, actor: Any, dataset: Dataset, data: DatasetData) -
         raise ApplicationError(
             "change_pending", "该数据集已有一项待审核的修改，请等本单位数据发布人处理后再提交。"
         )
-    change = DatasetChange.objects.create(dataset=dataset, data=_data_json(data), proposed_by=actor)
+    given = _data_json(data)
+    change = DatasetChange.objects.create(
+        dataset=dataset, data=given, before=_dataset_values(dataset, given), proposed_by=actor
+    )
     audit_log(
         actor=actor,
         action="dataset.change_propose",
@@ -298,6 +320,14 @@ def dataset_change_decide(
         resource = _resource_from_proposal(actor, dataset, change)
         change.data = {**change.data, "resource_id": resource.pk}
     elif approve:
+        edited = _edited_since_proposal(dataset, change)
+        if edited:
+            labels = "、".join(selectors.field_label(n) for n in edited)
+            raise ApplicationError(
+                "stale_change",
+                f"提出这项修改之后，数据集的以下内容已被改过：{labels}。为免覆盖后来的修改，不能采纳；"
+                "请不采纳并说明理由，由提议人按现在的内容重新提交。",
+            )
         data = _data_from_json(change.data)
         errors = _validate(data, creating=False, instance=dataset)
         if errors:
