@@ -12,7 +12,7 @@ from gongkai.core.models import AuditEntry
 from gongkai.inspection import selectors, services
 from gongkai.inspection.models import ColumnPolicy, DeductionRule, Finding, OrgVerdict
 from gongkai.orgs.models import User
-from gongkai.publishing.models import Attachment, InfoItem, ItemRelation
+from gongkai.publishing.models import Attachment, BudgetDisclosure, InfoItem, ItemRelation
 from gongkai.publishing.services import item_transition
 from tests.factories import publish
 from tests.inspection.helpers import AS_OF, bare_agency, codes, column, put, run
@@ -146,6 +146,21 @@ def test_late_publication(agency):
     assert [f.item for f in found] == [late]
     assert found[0].rule == "R-PUB-3"
     assert on_time not in [f.item for f in found]
+
+
+def test_late_publication_budget_uses_r_pub_13_calendar_days(agency):
+    # R-PUB-13: 预决算 are due 20 calendar days after 批复 (2025-05-06 + 20 = 2025-05-26), not 20 working days
+    on_time = put(agency, date(2025, 5, 26), title="2025年部门预算", formed_on=date(2025, 5, 6))
+    late = put(agency, date(2025, 5, 27), title="2024年部门决算", formed_on=date(2025, 5, 6))
+    BudgetDisclosure.objects.create(
+        org=agency.org, year=2025, kind="budget", approved_on=date(2025, 5, 6), item=on_time
+    )
+    BudgetDisclosure.objects.create(
+        org=agency.org, year=2024, kind="final_accounts", approved_on=date(2025, 5, 6), item=late
+    )
+    found = [f for f in run(agency).findings if f.code == "late_publication"]
+    assert [f.item for f in found] == [late]  # within 20 working days, but late under R-PUB-13
+    assert "2025-05-26" in found[0].detail and "20 日" in found[0].detail
 
 
 # ---- missing_interpretation (R-PUB-8) --------------------------------------------------------------------------

@@ -47,7 +47,8 @@ from gongkai.inspection.models import (
 )
 from gongkai.orgs.models import Organization
 from gongkai.orgs.selectors import is_platform_admin, orgs_for_staff
-from gongkai.publishing.models import Attachment, Column, InfoItem, ItemRelation
+from gongkai.publishing import budget_rules
+from gongkai.publishing.models import Attachment, BudgetDisclosure, Column, InfoItem, ItemRelation
 from gongkai.publishing.selectors import column_path_string, items_public
 
 BODY_SOURCE = "正文"
@@ -247,7 +248,8 @@ def check_homepage(org: Organization, as_of: date, result: OrgInspection) -> Non
 
 
 def check_late_publication(org: Organization, as_of: date, result: OrgInspection) -> None:
-    """R-PUB-3: published later than 20 working days after formation (historical imports are not judged)."""
+    """R-PUB-3: published later than 20 working days after formation (historical imports are not judged);
+    R-PUB-13 for 预决算: 20 calendar days after approval."""
     n = settings.GONGKAI_PUBLISH_DEADLINE_WORKING_DAYS
     since = end_of_day(as_of - timedelta(days=late_window_days()))
     qs = (
@@ -255,9 +257,31 @@ def check_late_publication(org: Organization, as_of: date, result: OrgInspection
         .filter(is_historical=False, formed_on__isnull=False, published_at__gte=since)
         .only("id", "external_id", "title", "formed_on", "published_at", "org")
     )
+    # R-PUB-13: 预决算 linked from a BudgetDisclosure are due 20 calendar days after 批复 (另有规定的，从其规定, R-PUB-3).
+    budget_approved = {
+        item_id: approved_on
+        for item_id, approved_on in BudgetDisclosure.objects.filter(org=org, item__isnull=False).values_list(
+            "item_id", "approved_on"
+        )
+    }
     missing_years: set[int] = set()
     for item in qs.iterator(chunk_size=500):
         assert item.formed_on is not None and item.published_at is not None
+        published_on = timezone.localdate(item.published_at)
+        if item.pk in budget_approved:
+            budget_due = budget_rules.due_date(budget_approved[item.pk] or item.formed_on)
+            if published_on > budget_due:
+                result.findings.append(
+                    FindingData(
+                        rules.LATE_PUBLICATION,
+                        org,
+                        f"《{item.title}》（财政预决算）应于 {budget_due.isoformat()} 前公开，"
+                        f"实际发布于 {published_on.isoformat()}（超过批复后 {budget_rules.DEADLINE_DAYS} 日）。",
+                        item=item,
+                        score_key=rules.LATE_PUBLICATION,
+                    )
+                )
+            continue
         try:
             due = add_working_days(item.formed_on, n)
         except CalendarNotLoaded as exc:
@@ -272,7 +296,6 @@ def check_late_publication(org: Organization, as_of: date, result: OrgInspection
                     )
                 )
             continue
-        published_on = timezone.localdate(item.published_at)
         if published_on > due:
             result.findings.append(
                 FindingData(
