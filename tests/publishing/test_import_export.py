@@ -528,3 +528,29 @@ def test_import_columns_creates_parents_and_sets_attributes(orgs, tmp_path):
     child = Column.objects.get(org=city, parent=parent, name="部门动态")
     assert child.update_class == "news" and child.responsible == "办公室"
     assert not Column.objects.filter(name="图片新闻").exists()
+
+
+def test_import_columns_name_renames_last_segment_and_first_level(orgs, tmp_path):
+    line = {
+        "org": CITY,
+        "path": "政务动态/bmdt",
+        "name": "部门动态",
+        "first_level": True,
+        "update_class": "news",
+    }
+    path = write_jsonl(
+        tmp_path / "columns.jsonl",
+        line,
+        line,  # again: finds the renamed column, unchanged
+        {"org": CITY, "path": "政务动态/x", "name": "a/b"},
+    )
+    status, _, err = run("import", "columns", str(path))
+    assert status == 1
+    assert "line 3: bad_field " in err
+    assert "导入 2 条，跳过 1 条" in err
+    city = orgs[0]
+    parent = Column.objects.get(org=city, parent=None, name="政务动态")
+    child = Column.objects.get(org=city, parent=parent, name="部门动态")
+    assert child.first_level is True and child.update_class == "news"
+    assert not Column.objects.filter(org=city, name__in=["bmdt", "x"]).exists()
+    assert Column.objects.filter(org=city, parent=parent).count() == 1

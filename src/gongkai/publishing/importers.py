@@ -353,9 +353,11 @@ def import_orgs(path: Path, *, err: TextIO, actor: Any = None) -> ImportResult:
 
 
 def import_columns(path: Path, *, err: TextIO, actor: Any = None) -> ImportResult:
-    """`gongkai import columns FILE`: `{"org", "path", "update_class"?, "first_level"?, "responsible"?}`.
+    """`gongkai import columns FILE`: `{"org", "path", "name"?, "update_class"?, "first_level"?, "responsible"?}`.
 
-    Parents on the path are created on the way; the attributes given apply to the last column."""
+    Parents on the path are created on the way; the attributes given apply to the last column. `name` is the display
+    name of the last column: it renames the column found at `path`, and a re-import finds the renamed column under the
+    same parent, so importing the same line twice changes nothing."""
     orgs = _OrgCache()
 
     def handle(line_no: int, obj: Any) -> str:
@@ -376,15 +378,25 @@ def import_columns(path: Path, *, err: TextIO, actor: Any = None) -> ImportResul
         if first_level is not None and not isinstance(first_level, bool):
             raise ApplicationError("bad_field", "first_level 应为 true 或 false。", field="first_level")
         responsible = _str(obj, "responsible", max_length=100)
+        name = _str(obj, "name", max_length=100)
+        if "/" in name:
+            raise ApplicationError("bad_field", "栏目名称（name）不能包含“/”。", field="name")
         org = orgs.get(org_code, "org")
+        renamed_path = "/".join([*col_path.split("/")[:-1], name]) if name else ""
         with transaction.atomic():
-            existed = services.column_by_path(org=org, path=col_path, create=False) is not None
-            column = services.column_by_path(org=org, path=col_path, create=True, actor=actor)
+            column = services.column_by_path(org=org, path=col_path, create=False)
+            if column is None and renamed_path:
+                column = services.column_by_path(org=org, path=renamed_path, create=False)
+            existed = column is not None
+            if column is None:
+                column = services.column_by_path(org=org, path=col_path, create=True, actor=actor)
             assert column is not None
+            wanted_name = name or column.name
             wanted_class = update_class or column.update_class
             wanted_first = column.first_level if first_level is None else first_level
             wanted_responsible = responsible if "responsible" in obj else column.responsible
-            if (wanted_class, wanted_first, wanted_responsible) != (
+            if (wanted_name, wanted_class, wanted_first, wanted_responsible) != (
+                column.name,
                 column.update_class,
                 column.first_level,
                 column.responsible,
@@ -392,7 +404,7 @@ def import_columns(path: Path, *, err: TextIO, actor: Any = None) -> ImportResul
                 services.column_update(
                     actor=actor,
                     column=column,
-                    name=column.name,
+                    name=wanted_name,
                     update_class=wanted_class,
                     responsible=wanted_responsible,
                     first_level=wanted_first,
