@@ -140,3 +140,36 @@ def test_unreadable_file_and_unknown_export_org(agency, tmp_path):
     with pytest.raises(SystemExit) as exc:
         call_command("consultations", "export", "--org", "nope", stdout=io.StringIO(), stderr=io.StringIO())
     assert exc.value.code == 2
+
+
+def test_basis_and_adopted_changes_round_trip(agency, tmp_path):
+    """R-INT-1: the basis (起草依据) and the change an adopted comment made travel through import and export; both are
+    optional so a file written before they existed still imports; an explicit empty `changes` on 采纳 is refused."""
+    adopted = {"external_id": "c9", "body": "建议明确犬只登记期限。", "decision": "adopted"}
+    code, err = run(
+        tmp_path,
+        [
+            line(
+                agency.org,
+                basis="《中华人民共和国动物防疫法》",
+                comments=[adopted | {"changes": "第二条增加登记期限。"}],
+            )
+        ],
+    )
+    assert code == 0, err
+    c = Consultation.objects.get()
+    assert c.basis == "《中华人民共和国动物防疫法》"
+    assert Comment.objects.get().changes == "第二条增加登记期限。"
+    exported = export(agency.org)
+    assert exported[0]["basis"] == "《中华人民共和国动物防疫法》"
+    assert exported[0]["comments"][0]["changes"] == "第二条增加登记期限。"
+    assert run(tmp_path, exported)[0] == 0
+    assert not AuditEntry.objects.filter(action="consultation.import_updated").exists()
+    # An older file: no basis, no changes key.
+    code, err = run(tmp_path, [line(agency.org, external_id="ZJ-OLD", comments=[adopted])])
+    assert code == 0, err
+    assert Consultation.objects.get(external_id="ZJ-OLD").basis == ""
+    # `changes` given but empty on 采纳: the line is refused with the stable code.
+    code, err = run(tmp_path, [line(agency.org, external_id="ZJ-BAD", comments=[adopted | {"changes": " "}])])
+    assert code != 0 and "bad_decision" in err and "作了哪些修改" in err
+    assert not Consultation.objects.filter(external_id="ZJ-BAD").exists()

@@ -25,6 +25,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 ADOPTED_TEXT = "建议第二条明确公示期限为十五日。"
 REJECTED_TEXT = "建议取消收费。"
 WITHHELD_TEXT = "本公司代办各类手续，电话一三九。"
+BASIS = "《中华人民共和国价格法》《某省定价目录》"
+CHANGES = "第二条增加“公示期限不少于十五日”。"
 
 
 @pytest.fixture
@@ -37,6 +39,7 @@ def setup(agency, publisher):
             title="某市停车收费管理办法（草案）",
             draft_text="第一条 为了规范停车收费，制定本办法。\n第二条 收费标准应当公示。",
             explanation="起草说明。",
+            basis=BASIS,
             opens_on=today,
             closes_on=today + timedelta(days=30),
         ),
@@ -76,7 +79,7 @@ def test_refused_until_closed_moderated_and_decided_then_published(setup, publis
     services.comment_moderate(actor=publisher, comment=adopted, action="publish")
     services.comment_moderate(actor=publisher, comment=rejected, action="publish")
     services.comment_moderate(actor=publisher, comment=withheld, action="withhold", reason="advertising")
-    services.comment_decide(actor=publisher, comment=adopted, decision=rules.ADOPTED)
+    services.comment_decide(actor=publisher, comment=adopted, decision=rules.ADOPTED, changes=CHANGES)
     assert "2 条意见尚未处理" in _refused(publisher, c)
     services.comment_decide(
         actor=publisher, comment=rejected, decision=rules.NOT_ADOPTED, reason="与上位法不符。"
@@ -101,7 +104,7 @@ def test_public_page_and_word_report_once_published(setup, publisher, client):
     for comment in (adopted, rejected):
         services.comment_moderate(actor=publisher, comment=comment, action="publish")
     services.comment_moderate(actor=publisher, comment=withheld, action="withhold", reason="advertising")
-    services.comment_decide(actor=publisher, comment=adopted, decision=rules.ADOPTED)
+    services.comment_decide(actor=publisher, comment=adopted, decision=rules.ADOPTED, changes=CHANGES)
     services.comment_decide(
         actor=publisher, comment=rejected, decision=rules.NOT_ADOPTED, reason="与上位法不符。"
     )
@@ -118,6 +121,9 @@ def test_public_page_and_word_report_once_published(setup, publisher, client):
     assert "意见收集和采纳情况" in page
     assert "共收到意见 3 条，其中采纳 1 条，部分采纳 0 条，未采纳 1 条，不属于征求范围 1 条。" in page
     assert "处理结果：未采纳。理由：与上位法不符。" in page and "处理结果：采纳" in page
+    # R-INT-1: the basis of the draft and the change an adopted comment made are published with the report.
+    assert "起草依据" in page and "《中华人民共和国价格法》" in page
+    assert "处理结果：采纳。修改情况：第二条增加“公示期限不少于十五日”。" in page
     assert WITHHELD_TEXT not in page and "王意见人" not in page and "13912345678" not in page
 
     r = client.get(f"/consultations/{c.pk}/report.docx")
@@ -127,6 +133,13 @@ def test_public_page_and_word_report_once_published(setup, publisher, client):
     cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
     assert "采纳情况" in text and "共收到意见 3 条" in text
     assert ADOPTED_TEXT in cells and "第二条" in cells and "与上位法不符。" in cells
+    assert f"起草依据：{BASIS}" in text
+    header = [cell.text for cell in doc.tables[0].rows[0].cells]
+    assert header == ["序号", "条款", "意见内容", "处理结果", "修改情况", "理由"]
+    adopted_row = next(
+        [cell.text for cell in row.cells] for row in doc.tables[0].rows if row.cells[2].text == ADOPTED_TEXT
+    )
+    assert adopted_row[3:] == ["采纳", CHANGES, ""]
     everything = text + "".join(cells)
     assert WITHHELD_TEXT not in everything and "王意见人" not in everything
 

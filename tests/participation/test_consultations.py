@@ -42,9 +42,12 @@ def test_r_int_1_short_period_needs_a_reason():
 
 
 def test_r_int_1_decisions():
-    assert rules.decision_problems(decision="adopted", reason="") == {}
+    # R-INT-1: 采纳 / 部分采纳 record the change made to the draft; 未采纳 / 部分采纳 the reason.
+    assert rules.decision_problems(decision="adopted", reason="", changes="第二条增加公示期限。") == {}
+    assert "changes" in rules.decision_problems(decision="adopted", reason="", changes=" ")
+    assert "changes" in rules.decision_problems(decision="partly_adopted", reason="部分不采纳的理由。")
     assert "reason" in rules.decision_problems(decision="not_adopted", reason=" ")
-    assert "reason" in rules.decision_problems(decision="partly_adopted", reason="")
+    assert "reason" in rules.decision_problems(decision="partly_adopted", reason="", changes="x")
     assert rules.decision_problems(decision="out_of_scope", reason="") == {}
     assert "decision" in rules.decision_problems(decision="maybe", reason="")
     t = rules.tally(["adopted", "adopted", "not_adopted", ""])
@@ -96,9 +99,18 @@ def test_comments_decisions_and_word_report(agency, other, publisher):
     with pytest.raises(ApplicationError) as exc:
         services.comment_decide(actor=publisher, comment=comments[2], decision="not_adopted")
     assert exc.value.field == "reason"
-    services.comment_decide(actor=publisher, comment=comments[0], decision="adopted")
+    with pytest.raises(ApplicationError) as exc:
+        services.comment_decide(actor=publisher, comment=comments[0], decision="adopted")
+    assert exc.value.field == "changes"
     services.comment_decide(
-        actor=publisher, comment=comments[1], decision="partly_adopted", reason="登记点按街道设置。"
+        actor=publisher, comment=comments[0], decision="adopted", changes="第三条增加网上登记。"
+    )
+    services.comment_decide(
+        actor=publisher,
+        comment=comments[1],
+        decision="partly_adopted",
+        reason="登记点按街道设置。",
+        changes="增设社区登记点。",
     )
     services.comment_decide(
         actor=publisher, comment=comments[2], decision="not_adopted", reason="与上位法不符。"
@@ -111,8 +123,9 @@ def test_comments_decisions_and_word_report(agency, other, publisher):
     assert "关于《某市养犬管理规定（草案）》公开征求意见采纳情况的说明" in text
     assert "共收到意见 4 条，其中采纳 1 条，部分采纳 1 条，未采纳 1 条，不属于征求范围 1 条。" in text
     rows = [[cell.text for cell in row.cells] for row in doc.tables[0].rows]
-    assert rows[0] == ["序号", "条款", "意见内容", "处理结果", "理由"]
-    assert rows[3] == ["3", "草案整体", "取消所有限制。", "未采纳", "与上位法不符。"]
+    assert rows[0] == ["序号", "条款", "意见内容", "处理结果", "修改情况", "理由"]
+    assert rows[2][3:] == ["部分采纳", "增设社区登记点。", "登记点按街道设置。"]
+    assert rows[3] == ["3", "草案整体", "取消所有限制。", "未采纳", "", "与上位法不符。"]
     assert "周八" not in text and all("13511112222" not in " ".join(r) for r in rows)
 
 
@@ -166,7 +179,14 @@ def test_consultation_pages(agency, other, publisher, client):
     decide = reverse("participation_staff:comment_decide", args=[c.pk, comment.pk])
     r = staff.post(decide, {f"c{comment.pk}-decision": "not_adopted", f"c{comment.pk}-reason": ""})
     assert r.status_code == 400 and "应当说明理由" in r.content.decode()
-    assert staff.post(decide, {f"c{comment.pk}-decision": "adopted"}).status_code == 302
+    r = staff.post(decide, {f"c{comment.pk}-decision": "adopted"})
+    assert r.status_code == 400 and "作了哪些修改" in r.content.decode()
+    r = staff.post(
+        decide, {f"c{comment.pk}-decision": "adopted", f"c{comment.pk}-changes": "过渡期延长至一年。"}
+    )
+    assert r.status_code == 302
+    comment.refresh_from_db()
+    assert comment.changes == "过渡期延长至一年。"
     r = staff.get(reverse("participation_staff:consultation_report", args=[c.pk]))
     assert r.status_code == 200
     doc = Document(BytesIO(r.content))

@@ -278,7 +278,7 @@ def test_no_decision_change_after_the_report_is_published(agency, publisher):
     c = _open(agency.org, publisher)
     comment = services.comment_submit(consultation=c, data=CommentData(body="建议放宽。"), address="x")
     services.comment_moderate(actor=publisher, comment=comment, action="publish")
-    services.comment_decide(actor=publisher, comment=comment, decision="adopted")
+    services.comment_decide(actor=publisher, comment=comment, decision="adopted", changes="第一条放宽。")
     services.consultation_close(actor=publisher, consultation=c)
     services.consultation_report_publish(actor=publisher, consultation=c)
     comment.refresh_from_db()

@@ -133,8 +133,13 @@ def _comments(raw: Any, articles: set[int], questions: list[dict[str, Any]]) -> 
             withheld_reason = ""
         decision = _text(c, "decision")
         reason = _text(c, "reason")
+        changes = _text(c, "changes")
         if decision:
-            problems = rules.decision_problems(decision=decision, reason=reason)
+            problems = rules.decision_problems(decision=decision, reason=reason, changes=changes)
+            if (
+                "changes" not in c
+            ):  # a file written before `changes` existed (optional field) stays importable
+                problems.pop("changes", None)
             if problems:
                 raise ApplicationError("bad_decision", f"{where}{next(iter(problems.values()))}")
         writer = c.get("writer")
@@ -150,6 +155,7 @@ def _comments(raw: Any, articles: set[int], questions: list[dict[str, Any]]) -> 
             "withheld_reason": withheld_reason,
             "decision": decision,
             "reason": reason,
+            "changes": changes if decision in rules.NEEDS_CHANGES else "",
         }
         if writer is not None:
             record["writer"] = {k: _text(writer, k, max_length=254) for k in ("name", "phone", "email")}
@@ -178,6 +184,7 @@ def _handle(line_no: int, obj: Any) -> str:
     title = _text(obj, "title", required=True, max_length=200)
     draft_text = _text(obj, "draft_text", required=True)
     explanation = _text(obj, "explanation", required=True)
+    basis = _text(obj, "basis")
     opens_on = parse_date(obj.get("opens_on"), "opens_on")
     closes_on = parse_date(obj.get("closes_on"), "closes_on")
     if opens_on is None or closes_on is None:
@@ -198,6 +205,7 @@ def _handle(line_no: int, obj: Any) -> str:
         "title": title,
         "draft_text": draft_text,
         "explanation": explanation,
+        "basis": basis,
         "how_to_comment": _text(obj, "how_to_comment"),
         "opens_on": opens_on.isoformat(),
         "closes_on": closes_on.isoformat(),
@@ -227,6 +235,7 @@ def _handle(line_no: int, obj: Any) -> str:
             "title": title,
             "draft_text": draft_text,
             "explanation": explanation,
+            "basis": basis,
             "how_to_comment": incoming["how_to_comment"],
             "opens_on": opens_on,
             "closes_on": closes_on,
@@ -277,6 +286,7 @@ def _store_comments(consultation: Consultation, comments: list[dict[str, Any]]) 
         "withheld_reason",
         "decision",
         "reason",
+        "changes",
     ]
     for c in comments:
         writer = c.get("writer")
@@ -289,6 +299,7 @@ def _store_comments(consultation: Consultation, comments: list[dict[str, Any]]) 
             "withheld_reason": c["withheld_reason"],
             "decision": c["decision"],
             "reason": c["reason"],
+            "changes": c["changes"],
         }
         if writer is not None:  # a line without writers leaves the stored names and contacts as they are
             values.update(
@@ -348,6 +359,7 @@ def consultation_record(consultation: Consultation, *, with_writer: bool = False
             "withheld_reason": c.withheld_reason,
             "decision": c.decision,
             "reason": c.reason,
+            "changes": c.changes,
         }
         if with_writer:
             record["writer"] = {"name": c.name, "phone": c.phone, "email": c.email}
@@ -358,6 +370,7 @@ def consultation_record(consultation: Consultation, *, with_writer: bool = False
         "title": consultation.title,
         "draft_text": consultation.draft_text,
         "explanation": consultation.explanation,
+        "basis": consultation.basis,
         "how_to_comment": consultation.how_to_comment,
         "opens_on": consultation.opens_on.isoformat(),
         "closes_on": consultation.closes_on.isoformat(),

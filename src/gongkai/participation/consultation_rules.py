@@ -39,6 +39,8 @@ DECISION_LABELS = {
 }
 # Decisions that must say why (未采纳 always; 部分采纳: which part was not taken and why).
 NEEDS_REASON = frozenset({NOT_ADOPTED, PARTLY_ADOPTED})
+# Decisions that must say what was changed in the draft (R-INT-1: the 采纳情况 shows the adopted changes).
+NEEDS_CHANGES = frozenset({ADOPTED, PARTLY_ADOPTED})
 
 
 def period_days(opens_on: date, closes_on: date) -> int:
@@ -59,11 +61,15 @@ def period_problems(*, opens_on: date, closes_on: date, short_reason: str) -> di
     return {}
 
 
-def decision_problems(*, decision: str, reason: str) -> dict[str, str]:
+def decision_problems(*, decision: str, reason: str, changes: str = "") -> dict[str, str]:
+    """R-INT-1: {field: Chinese message}. 未采纳 / 部分采纳 need the reason; 采纳 / 部分采纳 need the change made to
+    the draft."""
     if decision not in DECISION_LABELS:
         return {"decision": "请选择采纳、部分采纳、未采纳或不属于征求范围。"}
     if decision in NEEDS_REASON and not reason.strip():
         return {"reason": f"“{DECISION_LABELS[decision]}”应当说明理由。"}
+    if decision in NEEDS_CHANGES and not changes.strip():
+        return {"changes": f"“{DECISION_LABELS[decision]}”应当写明对草案作了哪些修改。"}
     return {}
 
 

@@ -23,8 +23,8 @@ def adoption_report_title(consultation: Consultation) -> str:
 
 
 def adoption_report_docx(consultation: Consultation, comments: list[Comment]) -> bytes:
-    """Title, the period, the tally sentence, then a table: 序号, 条款, 意见内容, 处理结果, 理由 — one row per group of
-    identical comments. Commenters are not named; a withheld comment's text is replaced by its reason category."""
+    """Title, the period, the basis of the draft, the tally sentence, then a table: 序号, 条款, 意见内容, 处理结果,
+    修改情况, 理由 — one row per group of identical comments. Commenters are not named; a withheld comment's text is replaced by its reason category."""
     document = Document()
     style = document.styles["Normal"]
     style.font.size = Pt(14)
@@ -43,11 +43,15 @@ def adoption_report_docx(consultation: Consultation, comments: list[Comment]) ->
     if consultation.short_reason:
         period += f"征求意见期限少于 30 天的理由：{consultation.short_reason}"
     document.add_paragraph(strip_control(period))
+    if consultation.basis:
+        document.add_paragraph(strip_control(f"起草依据：{consultation.basis}"))
     tally = consultation_rules.tally(c.decision for c in comments)
     document.add_paragraph(tally.sentence())
-    table = document.add_table(rows=1, cols=5)
+    table = document.add_table(rows=1, cols=6)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("序号", "条款", "意见内容", "处理结果", "理由"), strict=True):
+    for cell, text in zip(
+        table.rows[0].cells, ("序号", "条款", "意见内容", "处理结果", "修改情况", "理由"), strict=True
+    ):
         cell.text = text
     # Identical comments are one row (one decision for the group); a withheld comment's text is not published.
     for i, members in enumerate(consultation_rules.group_identical(comments), start=1):
@@ -66,7 +70,8 @@ def adoption_report_docx(consultation: Consultation, comments: list[Comment]) ->
             f"（相同意见 {len(members)} 条）" if len(members) > 1 else ""
         )
         cells[3].text = consultation_rules.DECISION_LABELS.get(lead.decision, "尚未处理")
-        cells[4].text = strip_control(lead.reason)
+        cells[4].text = strip_control(lead.changes)
+        cells[5].text = strip_control(lead.reason)
     out = BytesIO()
     document.save(out)
     return out.getvalue()

@@ -303,6 +303,12 @@ class ConsultationForm(forms.Form):
     explanation = forms.CharField(
         label="起草说明", widget=forms.Textarea(attrs={"rows": 6}), error_messages=_msgs("起草说明")
     )
+    basis = forms.CharField(
+        label="起草依据（选填）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="草案依据的法律、法规、规章和政策文件，如《中华人民共和国教育法》。",
+    )
     how_to_comment = forms.CharField(
         label="意见提交方式（网上提交之外的方式，选填）",
         required=False,
@@ -347,6 +353,7 @@ class ConsultationForm(forms.Form):
             title=d["title"],
             draft_text=d["draft_text"],
             explanation=d["explanation"],
+            basis=d.get("basis", "") or "",
             how_to_comment=d.get("how_to_comment", ""),
             opens_on=d["opens_on"],
             closes_on=d["closes_on"],
@@ -498,3 +505,9 @@ class DecisionForm(forms.Form):
         error_messages=_msgs("处理结果") | {"required": "请选择处理结果。"},
     )
     reason = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    changes = forms.CharField(
+        label="修改情况（采纳、部分采纳时填写）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="写明据此意见对草案作了哪些修改，如“第五条增加……”。",
+    )

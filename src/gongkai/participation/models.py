@@ -273,6 +273,8 @@ class Consultation(models.Model):
     title = models.CharField("标题", max_length=200)
     draft_text = models.TextField("草案全文")
     explanation = models.TextField("起草说明")
+    # R-INT-1: the basis of the draft (the laws and policies it rests on), published with the draft and the report.
+    basis = models.TextField("起草依据", blank=True)
     how_to_comment = models.TextField("意见提交方式", blank=True)
     opens_on = models.DateField("开始日期")
     closes_on = models.DateField("截止日期")
@@ -367,6 +369,8 @@ class Comment(models.Model):
         "处理结果", max_length=16, choices=list(consultation_rules.DECISION_LABELS.items()), blank=True
     )
     reason = models.TextField("理由", blank=True)
+    # R-INT-1: for 采纳 / 部分采纳, what was changed in the draft (shown in the 采纳情况).
+    changes = models.TextField("修改情况", blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -932,6 +932,7 @@ class ConsultationData:
     short_reason: str = ""
     questions: tuple[QuestionData, ...] = ()
     external_id: str = ""
+    basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -987,6 +988,7 @@ def consultation_open(*, actor: Any, org: Organization, data: ConsultationData) 
         title=data.title.strip()[:200],
         draft_text=data.draft_text.strip(),
         explanation=data.explanation.strip(),
+        basis=data.basis.strip(),
         how_to_comment=data.how_to_comment.strip(),
         opens_on=data.opens_on,
         closes_on=data.closes_on,
@@ -1165,16 +1167,19 @@ def comment_moderate(
 
 
 @transaction.atomic
-def comment_decide(*, actor: Any, comment: Comment, decision: str, reason: str = "") -> Comment:
-    """Record the decision (采纳 / 部分采纳 / 未采纳 with the reason / 不属于征求范围) on a comment and on every
-    identical comment of the consultation (same `group_key`): one decision per group, each change audited."""
+def comment_decide(
+    *, actor: Any, comment: Comment, decision: str, reason: str = "", changes: str = ""
+) -> Comment:
+    """Record the decision (采纳 / 部分采纳 with the change made to the draft, 未采纳 with the reason, 不属于征求范围)
+    on a comment and on every identical comment of the consultation (same `group_key`): one decision per group, each
+    change audited."""
     consultation = comment.consultation
     if not _may_manage_consultations(actor, consultation.org):
         raise PermissionDenied()
     if consultation.report_published_at is not None:
         # The 采纳情况 is published (R-INT-1): the public report and the decisions must not silently diverge.
         raise ApplicationError("report_published", "采纳情况已经公布，不能再修改处理结果。")
-    problems = consultation_rules.decision_problems(decision=decision, reason=reason)
+    problems = consultation_rules.decision_problems(decision=decision, reason=reason, changes=changes)
     if problems:
         field, text = next(iter(problems.items()))
         raise ApplicationError("bad_decision", text, field=field)
@@ -1187,6 +1192,7 @@ def comment_decide(*, actor: Any, comment: Comment, decision: str, reason: str =
     for member in group:
         before = member.decision
         member.decision, member.reason = decision, reason.strip()
+        member.changes = changes.strip() if decision in consultation_rules.NEEDS_CHANGES else ""
         member.decided_by = actor if getattr(actor, "is_authenticated", False) else None
         member.decided_at = now
         member.save()

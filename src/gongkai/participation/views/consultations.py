@@ -165,7 +165,12 @@ def _staff_page(
                     g,
                     errors.get(g.lead.pk)
                     or DecisionForm(
-                        initial={"decision": g.lead.decision, "reason": g.lead.reason}, prefix=f"c{g.lead.pk}"
+                        initial={
+                            "decision": g.lead.decision,
+                            "reason": g.lead.reason,
+                            "changes": g.lead.changes,
+                        },
+                        prefix=f"c{g.lead.pk}",
                     ),
                     [
                         (m, moderation_errors.get(m.pk) or ModerationForm(prefix=f"m{m.pk}"))
@@ -207,6 +212,7 @@ def staff_decide(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse
                 comment=comment,
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"],
+                changes=form.cleaned_data["changes"],
             )
         except ApplicationError as exc:
             apply_error(form, exc)
