@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from gongkai.inspection.models import Finding, OrgVerdict
+from gongkai.inspection.models import Finding, InspectionRun, OrgVerdict
+from gongkai.orgs.models import User
 from gongkai.publishing.models import InfoItem
 from tests.inspection.helpers import AS_OF, bare_agency, column, put
 
@@ -50,7 +51,10 @@ def test_json_shape(agencies):
     code, out, err = run("--json", "--as-of", AS_OF.isoformat(), "--no-network")
     assert code == 0 and err == ""
     data = json.loads(out)
-    assert set(data) == {"as_of", "orgs"} and data["as_of"] == "2025-06-30"
+    assert set(data) == {"as_of", "site", "orgs"} and data["as_of"] == "2025-06-30"
+    # R-WEB-1: the site's homepage is fresh (one agency published today); 5 empty columns over the site
+    assert set(data["site"]) == {"verdict", "vetoes", "score"}
+    assert data["site"]["verdict"] == "fail" and data["site"]["vetoes"] == ["empty_columns"]
     by_code = {o["code"]: o for o in data["orgs"]}
     assert set(by_code) == {good.org.code, bad.org.code}
     for org in data["orgs"]:
@@ -198,3 +202,32 @@ def test_report_writes_the_monthly_bulletin(agencies, tmp_path):
 def test_report_usage_errors_exit_2(args):
     code, stdout, stderr = run(*args)
     assert code == 2 and stdout == "" and stderr
+
+
+def test_site_verdict_counts_the_thresholds_over_all_agencies(client):
+    """R-WEB-1/3 for the whole site: 3 + 3 empty columns veto the site though neither agency alone; the
+    empty_column cap (15) applies once to the site's score."""
+    agencies = [bare_agency("s1"), bare_agency("s2")]
+    today = timezone.localdate()
+    for a in agencies:
+        put(a, today)
+        for i in range(3):
+            column(a, f"空栏目{i}")
+    codes = [a.org.code for a in agencies]
+    code, out, _ = run("--json", "--no-network")  # as of today: stored
+    assert code == 0
+    data = json.loads(out)
+    mine = [o for o in data["orgs"] if o["code"] in codes]
+    assert [(o["verdict"], o["vetoes"], o["score"]) for o in mine] == [("pass", [], 91)] * 2
+    assert data["site"] == {"verdict": "fail", "vetoes": ["empty_columns"], "score": 85}
+    _, text, _ = run("--no-network", "--as-of", (today - timedelta(days=1)).isoformat())
+    assert "全站：不合格，得分 85；单项否决：" in text
+    # the run as of today is stored with the site's verdict, shown on the office's index
+    stored = InspectionRun.objects.get(scope="")
+    assert (stored.site_verdict, stored.site_score, stored.site_vetoes) == ("fail", 85, ["empty_columns"])
+    admin = User.objects.create_user(
+        username="site-admin", password="x-Password-2026", is_platform_admin=True
+    )
+    client.force_login(admin)
+    page = client.get("/staff/inspection/").content.decode()
+    assert 'id="site-verdict"' in page and "不合格</strong>，得分 85；单项否决：" in page

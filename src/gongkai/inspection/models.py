@@ -76,6 +76,10 @@ class InspectionRun(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     finding_count = models.PositiveIntegerField(default=0)
+    # R-WEB-1/3 the whole site's verdict over the agencies inspected (empty for runs stored before it existed)
+    site_verdict = models.CharField("全站检查结果", max_length=8, blank=True)
+    site_score = models.IntegerField("全站得分", null=True, blank=True)
+    site_vetoes = models.JSONField("全站单项否决", default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -795,6 +795,13 @@ def latest_verdict(org: Organization) -> OrgVerdict | None:
     )
 
 
+def latest_site_run() -> InspectionRun | None:
+    """The latest stored run over all agencies that judged the whole site (R-WEB-1/3), for the staff index."""
+    return (
+        InspectionRun.objects.filter(scope="").exclude(site_verdict="").order_by("-started_at", "-id").first()
+    )
+
+
 def overview_for_staff(user: Any) -> list[dict[str, Any]]:
     """Each agency the user may see, with its latest verdict and the number of open findings."""
     orgs = list(orgs_for_staff(user).order_by("sort_order", "code"))

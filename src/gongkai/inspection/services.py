@@ -70,6 +70,7 @@ class RunReport:
     attachments_read: int = (
         0  # pending attachment texts read before this run (publishing.attachment_texts_pending)
     )
+    site: rules.Verdict | None = None  # the whole site's verdict and score (R-WEB-1/3)
 
 
 def _check_actor(actor: Any) -> None:
@@ -99,19 +100,41 @@ def _external_results(urls: list[str]) -> tuple[dict[str, linkcheck.LinkResult],
 
 
 def _verdict(result: OrgInspection, rule_list: list[rules.DeductionRule], bonus: int = 0) -> rules.Verdict:
+    return _judge([result], rule_list, bonus, homepage_is_stale=result.homepage_is_stale)
+
+
+def _site_verdict(
+    results: list[OrgInspection], rule_list: list[rules.DeductionRule], bonus: dict[int, int]
+) -> rules.Verdict:
+    """R-WEB-1/3 for the whole site: the vetoes' thresholds over all the agencies' columns, messages and guides
+    together; the site's homepage is stale only when no agency published within 2 weeks; one score from the
+    deduction rules over all findings (each rule's cap applies once), plus the portal's bonus (the highest
+    portal bonus among the agencies inspected)."""
+    return _judge(
+        results,
+        rule_list,
+        max(bonus.values(), default=0),
+        homepage_is_stale=bool(results) and all(r.homepage_is_stale for r in results),
+    )
+
+
+def _judge(
+    results: list[OrgInspection], rule_list: list[rules.DeductionRule], bonus: int, *, homepage_is_stale: bool
+) -> rules.Verdict:
+    findings = [f for r in results for f in r.findings]
     counts: dict[str, int] = {}
-    for f in result.findings:
+    for f in findings:
         if f.score_key and not f.exemption:
             counts[f.score_key] = counts.get(f.score_key, 0) + 1
     return rules.verdict(
-        stale_columns=result.stale,
-        empty_columns=result.empty_columns,
-        homepage_is_stale=result.homepage_is_stale,
+        stale_columns=[c for r in results for c in r.stale],
+        empty_columns=sum(r.empty_columns for r in results),
+        homepage_is_stale=homepage_is_stale,
         counts=counts,
         rules=rule_list,
-        unanswered_messages=sum(1 for f in result.findings if f.code == rules.UNANSWERED_MESSAGE),
-        guides=result.guides,
-        incomplete_guides=sum(1 for f in result.findings if f.code == rules.MISSING_GUIDE_ELEMENT),
+        unanswered_messages=sum(1 for f in findings if f.code == rules.UNANSWERED_MESSAGE),
+        guides=sum(r.guides for r in results),
+        incomplete_guides=sum(1 for f in findings if f.code == rules.MISSING_GUIDE_ELEMENT),
         guide_veto_share=selectors.guide_veto_share(),
         bonus=bonus,
     )
@@ -171,7 +194,14 @@ def inspection_run(
                 exempt=[f for f in r.findings if f.exemption],
             )
         )
-    report = RunReport(as_of=as_of, network=network, orgs=reports, run=run, attachments_read=read)
+    report = RunReport(
+        as_of=as_of,
+        network=network,
+        orgs=reports,
+        run=run,
+        attachments_read=read,
+        site=_site_verdict(results, rule_list, bonus),
+    )
     if run is not None:
         _store(actor=actor, run=run, report=report, results=results, links=stored_links)
     return report
@@ -254,7 +284,15 @@ def _store(
         resolved += len(gone)
     run.finished_at = now
     run.finding_count = total
-    run.save(update_fields=["finished_at", "finding_count"])
+    fields = ["finished_at", "finding_count"]
+    if report.site is not None:
+        run.site_verdict, run.site_score, run.site_vetoes = (
+            report.site.verdict,
+            report.site.score,
+            list(report.site.vetoes),
+        )
+        fields += ["site_verdict", "site_score", "site_vetoes"]
+    run.save(update_fields=fields)
     audit_log(
         actor=actor,
         action="inspection.run",

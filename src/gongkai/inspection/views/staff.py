@@ -58,12 +58,15 @@ def index(request: HttpRequest) -> HttpResponse:
         return redirect("staff_inspection:org", code=rows[0]["org"].code)
     is_admin = is_platform_admin(request.user)
     trend = selectors.trend([r["org"] for r in rows]) if is_admin else []
+    site_run = selectors.latest_site_run() if is_admin else None
     return render(
         request,
         "inspection/index.html",
         {
             "rows": rows,
             "is_admin": is_admin,
+            "site_run": site_run,
+            "site_vetoes": [rules.VETO_LABELS.get(v, v) for v in (site_run.site_vetoes if site_run else [])],
             "veto_labels": rules.VETO_LABELS,
             "trend_chart": selectors.trend_chart(trend, score_label="平均得分") if trend else None,
             "trend_rows": selectors.trend_table(trend),

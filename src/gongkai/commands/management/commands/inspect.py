@@ -1,7 +1,7 @@
 """`gongkai inspect [--org CODE] [--as-of YYYY-MM-DD] [--json] [--no-network]`: the self-inspection (R-WEB-1/3).
 
 Prints each agency's verdict, score and findings (stdout); `--json` prints
-`{"as_of", "orgs": [{"code", "verdict", "vetoes", "score", "findings": [{"code", "rule", "column"?,
+`{"as_of", "site": {"verdict", "vetoes", "score"}, "orgs": [{"code", "verdict", "vetoes", "score", "findings": [{"code", "rule", "column"?,
 "item_external_id"?, "detail"}]}]}`. Exit 0; 2 for a usage error, an unknown agency code or a bad date.
 
 `gongkai inspect report --month YYYY-MM [--fix-by YYYY-MM-DD] [--out FILE.docx] [--json]` generates and stores the
@@ -43,8 +43,14 @@ def finding_json(f: FindingData) -> dict[str, Any]:
 
 
 def report_json(report: RunReport) -> dict[str, Any]:
+    site = report.site
     return {
         "as_of": report.as_of.isoformat(),
+        "site": {
+            "verdict": site.verdict if site else None,
+            "vetoes": list(site.vetoes) if site else [],
+            "score": site.score if site else None,
+        },
         "orgs": [
             {
                 "code": r.org.code,
@@ -117,16 +123,21 @@ class Command(BaseCommand):
 
     def _print_text(self, report: RunReport) -> None:
         self.stdout.write(f"检查日期：{report.as_of.isoformat()}")
+        if report.site is not None:
+            self.stdout.write(self._verdict_line("全站", report.site))
         for r in report.orgs:
-            v = r.verdict
-            line = f"{r.org.code} {r.org.name}：{'合格' if v.verdict == 'pass' else '不合格'}，得分 {v.score}"
-            if v.vetoes:
-                line += "；单项否决：" + "；".join(rules.VETO_LABELS.get(x, x) for x in v.vetoes)
-            self.stdout.write(line)
+            self.stdout.write(self._verdict_line(f"{r.org.code} {r.org.name}", r.verdict))
             for f in r.findings:
                 self.stdout.write(f"  [{f.code}] {f.rule} {f.detail}")
             for f in r.exempt:
                 self.stdout.write(f"  [{f.code}·豁免] {f.rule} {f.detail}")
+
+    @staticmethod
+    def _verdict_line(name: str, v: rules.Verdict) -> str:
+        line = f"{name}：{'合格' if v.verdict == 'pass' else '不合格'}，得分 {v.score}"
+        if v.vetoes:
+            line += "；单项否决：" + "；".join(rules.VETO_LABELS.get(x, x) for x in v.vetoes)
+        return line
 
     def _report(self, options: dict[str, Any]) -> None:
         if not options.get("month"):
