@@ -121,3 +121,42 @@ def test_datastore_query_q_filters_sort_fields(agency):
     assert selectors.datastore_rows(table, filters={"站数": [18, 25]}).total == 2
     with pytest.raises(KeyError):
         selectors.datastore_rows(table, filters={"没有": 1})
+
+
+HEAD = "线路,站数,开通日期\n1路,25,2001-05-01\n"
+TAIL = "公交2路,18,2003-07-01\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (HEAD.encode("gbk") + TAIL.encode("utf-8"), 3),  # GBK first, UTF-8 after: no silent mojibake
+        (HEAD.encode("utf-8") + TAIL.encode("gbk"), 3),  # UTF-8 first, GBK after
+        # a UTF-8 part longer than the detection sample, then GBK: the line is named, not a chunk guess
+        (HEAD.encode("utf-8") + "3路,1,2001-01-01\n".encode() * 20_000 + TAIL.encode("gbk"), 20_003),
+    ],
+)
+def test_mixed_encodings_are_refused_with_the_line(agency, data, line):
+    _, table = _upload(agency, "mixed.csv", data)
+    assert table.status == "failed"
+    assert f"第 {line} 行是" in table.message and "混用了两种字符编码" in table.message
+    assert DatastoreRow.objects.filter(table=table).count() == 0
+
+
+def test_mixed_encoding_line_check_is_per_line():
+    import tempfile
+    from pathlib import Path
+
+    from gongkai.opendata.tables import TableError, _csv_rows
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "m.csv"
+        path.write_bytes("名称\n甲\n".encode("gbk") + "乙\n".encode())
+        with pytest.raises(TableError) as err:
+            list(_csv_rows(path, "gb18030"))
+        assert (
+            err.value.code == "mixed_encoding"
+            and "第 3 行是 UTF-8 编码，而第 1 行是 GBK/GB18030" in err.value.message
+        )
+        path.write_bytes("名称\n甲\n".encode("gbk"))
+        assert list(_csv_rows(path, "gb18030")) == [["名称"], ["甲"]]

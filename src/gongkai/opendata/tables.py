@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -76,6 +77,11 @@ def detect_encoding(path: Path) -> str:
         return "utf-8"
     if _decodes(sample, "gb18030"):
         return "gb18030"
+    lines = sample.split(b"\n")[:-1] or [sample]  # the last line may be cut by the sample's end
+    if all(_decodes_fully(line, "utf-8") or _decodes_fully(line, "gb18030") for line in lines):
+        return (
+            "gb18030"  # GBK and UTF-8 lines mixed: read line by line, which names the line (`_decoded_lines`)
+        )
     best = from_bytes(sample).best()
     if best is None:
         raise TableError("unknown_encoding", "无法识别文件的字符编码，请另存为 UTF-8 编码的 CSV 后重新上传。")
@@ -94,24 +100,96 @@ def _decodes(sample: bytes, encoding: str) -> bool:
 # ---------------------------------------------------------------- raw rows
 
 
-def _csv_rows(path: Path, encoding: str) -> Iterator[list[str]]:
-    with path.open("r", encoding=encoding, newline="") as fh:
-        sample = fh.read(64 * 1024)
-        fh.seek(0)
-        try:
-            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(fh, dialect)
-        try:
-            for row in reader:
-                yield [cell.strip() for cell in row]
-        except UnicodeDecodeError as exc:
+_LINE_DECODED = {
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8",
+    "gb18030": "gb18030",
+    "gbk": "gb18030",
+    "gb2312": "gb18030",
+}
+_ENCODING_LABEL = {"utf-8": "UTF-8", "gb18030": "GBK/GB18030"}
+
+
+def _decoded_lines(fh: Any, encoding: str, where: list[int]) -> Iterator[str]:
+    """Decode a CSV file line by line, so that a file mixing GBK and UTF-8 is named with its line, never mojibake.
+
+    `where[0]` is kept at the physical line being read. A GB18030 decoder accepts many UTF-8 bytes (as mojibake), so
+    each line with non-ASCII bytes that decodes in only one of the two is classified; a change of class is an error.
+    A line valid in both (short ones may be) is read in the file's class so far.
+    """
+    base = _LINE_DECODED[encoding.lower()]
+    first_kind = "utf-8" if base == "utf-8" else ""  # a UTF-8 file was detected so on its first part
+    first_line = 0
+    for n, raw in enumerate(fh, start=1):
+        where[0] = n
+        if n == 1 and encoding.lower() == "utf-8-sig" and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        if raw.isascii():
+            yield raw.decode("ascii")
+            continue
+        as_utf8, as_gb = _decodes_fully(raw, "utf-8"), _decodes_fully(raw, "gb18030")
+        if as_utf8 == as_gb:  # valid in both (short lines such as "1路" in GBK) or neither: not decisive
+            yield raw.decode(first_kind or base) if as_utf8 else _undecodable(n)
+            continue
+        kind = "utf-8" if as_utf8 else "gb18030"
+        if not first_kind:
+            first_kind, first_line = kind, n
+        if kind != first_kind:
+            before = f"第 {first_line} 行" if first_line else "文件前面的内容"
             raise TableError(
-                "bad_encoding", f"第 {reader.line_num + 1} 行附近的内容不是 {encoding} 编码，无法读取。"
-            ) from exc
-        except csv.Error as exc:
-            raise TableError("bad_csv", f"第 {reader.line_num} 行不是有效的 CSV：{exc}") from exc
+                "mixed_encoding",
+                f"第 {n} 行是 {_ENCODING_LABEL[kind]} 编码，而{before}是 "
+                f"{_ENCODING_LABEL[first_kind]} 编码：文件混用了两种字符编码，无法可靠读取。"
+                "请将整个文件另存为 UTF-8 编码的 CSV 后重新上传。",
+            )
+        yield raw.decode(kind)
+
+
+def _undecodable(n: int) -> str:
+    raise TableError(
+        "bad_encoding",
+        f"第 {n} 行既不是 UTF-8 也不是 GBK 编码，无法读取。请另存为 UTF-8 编码的 CSV 后重新上传。",
+    )
+
+
+def _decodes_fully(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _csv_rows(path: Path, encoding: str) -> Iterator[list[str]]:
+    if encoding.lower() in _LINE_DECODED:
+        with path.open("rb") as bfh:
+            yield from _csv_reader_rows(_decoded_lines(bfh, encoding, where := [0]), where, encoding)
+        return
+    with path.open("r", encoding=encoding, newline="") as fh:
+        yield from _csv_reader_rows(fh, None, encoding)
+
+
+def _csv_reader_rows(lines: Any, where: list[int] | None, encoding: str) -> Iterator[list[str]]:
+    buffered: list[str] = []
+    size = 0
+    for line in lines:  # the sample for the dialect sniffer: the first lines, up to 64 KB
+        buffered.append(line)
+        size += len(line)
+        if size >= 64 * 1024:
+            break
+    try:
+        dialect: Any = csv.Sniffer().sniff("".join(buffered), delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(itertools.chain(buffered, lines), dialect)
+    try:
+        for row in reader:
+            yield [cell.strip() for cell in row]
+    except UnicodeDecodeError as exc:
+        line = where[0] if where else reader.line_num + 1
+        raise TableError("bad_encoding", f"第 {line} 行附近的内容不是 {encoding} 编码，无法读取。") from exc
+    except csv.Error as exc:
+        raise TableError("bad_csv", f"第 {reader.line_num} 行不是有效的 CSV：{exc}") from exc
 
 
 def _cell_text(value: Any) -> str:
