@@ -164,11 +164,16 @@ def test_consultation_pages(agency, other, publisher, client):
     }
     r = staff.post(reverse("participation_staff:consultations"), form)
     assert r.status_code == 400 and "少于 30 天" in r.content.decode() and "第一条" in r.content.decode()
+    form["basis"] = "《中华人民共和国行政许可法》"
     r = staff.post(reverse("participation_staff:consultations"), {**form, "short_reason": "紧急"})
     assert r.status_code == 302
     c = selectors.consultations_public().get()
+    assert c.basis == "《中华人民共和国行政许可法》"  # R-INT-1: the draft's basis, published with it
     # Public: read and comment; the commenter's name is not shown.
     page = reverse("participation:consultation", args=[c.pk])
+    assert (
+        "起草依据" in (body := client.get(page).content.decode()) and "《中华人民共和国行政许可法》" in body
+    )
     assert client.get(reverse("participation:consultations")).status_code == 200
     r = client.post(page, {"body": "<script>x</script>"})
     assert r.status_code == 400 and "网页代码" in r.content.decode()

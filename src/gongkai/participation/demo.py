@@ -90,6 +90,7 @@ def load_consultation_demo(*, today: date, person: Callable[[], str]) -> Consult
             title="《示范市中小学课后服务管理办法（征求意见稿）》公开征求意见",
             draft_text=DRAFT,
             explanation="为回应家长关切、规范课后服务收费和管理，市教育局起草了本办法，现公开征求社会各界意见。",
+            basis="《中华人民共和国教育法》《中华人民共和国义务教育法》和省教育厅关于做好中小学课后服务工作的有关规定。",
             how_to_comment="可在本页面提交意见，或发送电子邮件至本局政府信息公开邮箱。",
             opens_on=today - timedelta(days=10),
             # Open for comments on the day the demo is looked at, too (the comment service uses that day).
