@@ -76,6 +76,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(401)
         elif path == "/throttled":
             self._send(429)
+        elif path == "/not-allowed":
+            self._send(405)
+        elif path == "/precondition":
+            self._send(412)
         elif path == "/no-head":
             self._send(405 if method == "HEAD" else 200)
         elif path == "/redirect":

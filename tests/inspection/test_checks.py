@@ -504,3 +504,12 @@ def test_migration_hides_the_word_in_bulletins_generated_before(db):
         "《通知》正文、附件“表.xlsx”中含有敏感词。",
         "栏目“通知公告”超过 14 天未更新。",
     ]
+
+
+def test_malformed_external_link_is_a_bad_url_finding_not_a_crash(agency):
+    # the sanitizer drops such an href on save; older stored bodies may still hold one
+    item = put(agency, AS_OF, title="含错误链接")
+    InfoItem.objects.filter(pk=item.pk).update(body_html='<p><a href="http://[::1/x">坏链接</a></p>')
+    found = [f for f in run(agency, network=True).findings if f.code == "broken_link"]
+    assert [f.item for f in found] == [item]
+    assert "http://[::1/x" in found[0].detail and "链接格式错误" in found[0].detail

@@ -23,6 +23,8 @@ LOCAL = CheckConfig(timeout=1.0, allow_hosts=frozenset({"127.0.0.1"}), workers=4
         ("/forbidden", NOT_CHECKABLE, "http_403"),
         ("/auth", NOT_CHECKABLE, "http_401"),
         ("/throttled", NOT_CHECKABLE, "http_429"),
+        ("/not-allowed", NOT_CHECKABLE, "http_405"),  # 405 to HEAD and GET alike
+        ("/precondition", NOT_CHECKABLE, "http_412"),
         ("/redirect", OK, "ok"),
         ("/chain/5", OK, "ok"),
         ("/chain/6", BROKEN, "too_many_redirects"),
@@ -154,3 +156,12 @@ def test_public_address_check():
     assert linkcheck.address_forbidden("::ffff:192.168.0.1")
     assert linkcheck.address_forbidden("100.64.0.1")
     assert not linkcheck.address_forbidden("202.108.22.5")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://[::1/x", "http://127.0.0.1:99999/", "http://127.0.0.1:abc/", "http:///nohost"],
+)
+def test_malformed_links_are_bad_url_not_a_crash(url):
+    result = check_url(url, LOCAL)
+    assert (result.state, result.reason) == (BROKEN, "bad_url")

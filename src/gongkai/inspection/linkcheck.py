@@ -154,7 +154,10 @@ def _exchange(
     method: str, url: str, config: CheckConfig, locks: _HostLocks
 ) -> tuple[int | None, str | None, LinkResult | None]:
     """One request: (status, Location header, None) or (None, None, a final result)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)  # raises ValueError on e.g. an unclosed IPv6 bracket
+    except ValueError:
+        return None, None, LinkResult(url, BROKEN, "bad_url")
     scheme = parts.scheme.lower()
     if scheme not in {"http", "https"}:
         return None, None, LinkResult(url, NOT_CHECKABLE, "unsupported_scheme")
