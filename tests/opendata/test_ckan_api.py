@@ -333,9 +333,13 @@ def test_resource_create_upload_and_update(client, agency, published):
     assert response.status_code == 200 and response.json()["result"]["name"] == "补充表"
 
 
-def test_staff_cannot_patch_published_but_can_edit_own_draft(client, agency, published):
+def test_staff_patch_of_published_is_a_proposal_and_own_draft_is_edited(client, agency, published):
     token = token_for(agency.staff)
-    assert call(client, "package_patch", token=token, id="bus-lines", title="改").status_code == 403
+    response = call(client, "package_patch", token=token, id="bus-lines", title="改")
+    assert response.status_code == 200
+    result = response.json()["result"]
+    assert result["title"] == "公交线路" and result["gongkai_pending_change"]  # published dataset unchanged
+    assert Dataset.objects.get(name="bus-lines").title == "公交线路"
     services.dataset_create(
         actor=agency.staff, org=agency.org, data=services.DatasetData(name="mine", title="我的草稿")
     )

@@ -737,8 +737,27 @@ def _package_write(request: HttpRequest, user: Any, data: dict[str, Any], *, rep
         data = {**data, "id": data["name"]}
     dataset = _dataset(user, data)
     fields = _dataset_data(data, replace=replace)
+    if _proposal_needed(user, dataset):
+        change = _run(services.dataset_change_propose, actor=user, dataset=dataset, data=fields)
+        return _pending(request, dataset, change)
     dataset = _run(services.dataset_update, actor=user, dataset=dataset, data=fields, submit=True)
     return package_dict(request, dataset)
+
+
+def _proposal_needed(user: Any, dataset: Dataset) -> bool:
+    """As in /staff/: the agency's staff without the data-publisher role do not edit a published (or withdrawn)
+    dataset; their API write becomes a proposal that waits for the data publisher's review (contracts: others'
+    writes wait for review). Platform admins and data publishers write at once."""
+    roles = services.roles_of(user, dataset.org)
+    return bool(roles) and rules.PUBLISHER not in roles and dataset.status not in rules.EDITABLE
+
+
+def _pending(request: HttpRequest, dataset: Dataset, change: Any) -> dict[str, Any]:
+    """The unchanged published dataset, with the id of the proposal now waiting for review."""
+    out = package_dict(request, Dataset.objects.get(pk=dataset.pk))
+    out["gongkai_pending_change"] = change.pk
+    out["gongkai_note"] = "您不是本单位的数据发布人：修改已作为待审核的提议提交，经数据发布人同意后生效。"
+    return out
 
 
 def _upload(upload: Any) -> tuple[str, bytes | None]:
@@ -755,17 +774,18 @@ def resource_create(request: HttpRequest, user: Any, data: dict[str, Any], uploa
     _require_user(user)
     dataset = _dataset(user, data, "package_id")
     upload_name, content = _upload(upload)
-    resource = _run(
-        services.resource_create,
-        actor=user,
-        dataset=dataset,
-        name=_str(data, "name") or "",
-        description=_str(data, "description") or "",
-        format=_str(data, "format") or "",
-        upload_name=upload_name,
-        data=content,
-        url="" if content is not None else (_str(data, "url") or ""),
-    )
+    given: dict[str, Any] = {
+        "actor": user,
+        "dataset": dataset,
+        "name": _str(data, "name") or "",
+        "format": _str(data, "format") or "",
+        "upload_name": upload_name,
+        "data": content,
+        "url": "" if content is not None else (_str(data, "url") or ""),
+    }
+    if _proposal_needed(user, dataset):
+        return _pending(request, dataset, _run(services.resource_propose, **given))
+    resource = _run(services.resource_create, description=_str(data, "description") or "", **given)
     return resource_dict(request, Resource.objects.select_related("dataset").get(pk=resource.pk))
 
 
